@@ -1,0 +1,181 @@
+// A small REST client for the Kubernetes API on top of client-node's KubeConfig
+// (which handles kubeconfig files, in-cluster config and auth plugins).
+//
+// client-node's generated clients default PATCH to JSON-patch and its object
+// API to strategic merge (which custom resources reject with 415), and its
+// watch cannot be watched for stalls; talking HTTP directly keeps content
+// types, timeouts and streaming under our control.
+import { Agent, request, type RequestOptions as HttpsRequestOptions } from 'node:https';
+import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiError, type StatusBody } from './api-error.js';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  /** Defaults to application/json when there is a body. */
+  contentType?: string;
+  signal?: AbortSignal;
+  /** Whole-request timeout; default 60 s. Watches use `stream` instead. */
+  timeoutMs?: number;
+}
+
+/** Observes every API request: for Prometheus metrics. */
+export type RequestObserver = (verb: string, code: number, seconds: number) => void;
+
+export interface RestClientOptions {
+  userAgent?: string;
+  observer?: RequestObserver;
+  /** Concurrent connections to the apiserver; default 100. */
+  maxSockets?: number;
+}
+
+function verbOf(method: string, query: Query | undefined, path: string): string {
+  switch (method) {
+    case 'GET':
+      if (query?.watch) return 'watch';
+      // A collection path ends in the plural; an object path has one more segment.
+      return isCollectionPath(path) ? 'list' : 'get';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return 'delete';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function isCollectionPath(path: string): boolean {
+  const parts = path.split('?')[0]!.split('/').filter(Boolean);
+  // /api/v1/<res> | /api/v1/namespaces/<ns>/<res> | /apis/<g>/<v>/<res> | /apis/<g>/<v>/namespaces/<ns>/<res>
+  const afterVersion = parts[0] === 'api' ? parts.slice(2) : parts.slice(3);
+  if (afterVersion[0] === 'namespaces' && afterVersion.length === 3) return true;
+  return afterVersion.length === 1;
+}
+
+export function encodeQuery(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+export class RestClient {
+  readonly server: string;
+  private readonly kc: KubeConfig;
+  private readonly options: RestClientOptions;
+  private readonly agent: Agent | HttpAgent;
+  private readonly secure: boolean;
+
+  constructor(kc: KubeConfig, options: RestClientOptions = {}) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    this.kc = kc;
+    this.server = cluster.server.replace(/\/+$/, '');
+    this.secure = this.server.startsWith('https:');
+    this.options = options;
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 100 };
+    this.agent = this.secure ? new Agent(agentOptions) : new HttpAgent(agentOptions);
+  }
+
+  get kubeConfig(): KubeConfig {
+    return this.kc;
+  }
+
+  private async httpOptions(method: string, headers: Record<string, string>): Promise<HttpsRequestOptions> {
+    const opts: HttpsRequestOptions = { method, headers: { ...headers }, agent: this.agent };
+    await this.kc.applyToHTTPSOptions(opts);
+    if (this.options.userAgent) (opts.headers as Record<string, string>)['User-Agent'] = this.options.userAgent;
+    return opts;
+  }
+
+  /** Sends a request and parses the JSON answer; non-2xx answers throw ApiError. */
+  async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+    const verb = verbOf(method, o.query, path);
+    const started = performance.now();
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    let payload: string | undefined;
+    if (o.body !== undefined) {
+      payload = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+      headers['Content-Type'] = o.contentType ?? 'application/json';
+      // Node sends a DELETE body neither chunked nor sized unless told its length.
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    const opts = await this.httpOptions(method, headers);
+    const url = this.server + path + encodeQuery(o.query);
+    let code = 0;
+    try {
+      const res = await this.send(url, opts, payload, o.signal, o.timeoutMs ?? 60_000);
+      code = res.status;
+      const body = res.body ? (JSON.parse(res.body) as unknown) : undefined;
+      if (res.status < 200 || res.status >= 300) {
+        throw new ApiError(verb, path, res.status, (body ?? {}) as StatusBody);
+      }
+      return body as T;
+    } finally {
+      this.options.observer?.(verb, code, (performance.now() - started) / 1000);
+    }
+  }
+
+  private send(
+    url: string,
+    opts: HttpsRequestOptions,
+    payload: string | undefined,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = (this.secure ? request : httpRequest)(url, { ...opts, signal }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${opts.method} ${url}`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /**
+   * Opens a streaming GET (a watch). The caller reads the response and
+   * destroys it when done; a non-2xx answer throws ApiError.
+   */
+  async stream(path: string, query: Query, signal?: AbortSignal): Promise<IncomingMessage> {
+    const opts = await this.httpOptions('GET', { Accept: 'application/json' });
+    const url = this.server + path + encodeQuery(query);
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      const req = (this.secure ? request : httpRequest)(url, { ...opts, signal }, (res) => {
+        const code = res.statusCode ?? 0;
+        this.options.observer?.('watch', code, (performance.now() - started) / 1000);
+        if (code >= 200 && code < 300) return resolve(res);
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let body: StatusBody = {};
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as StatusBody;
+          } catch {
+            // Not a Status object; the code alone tells.
+          }
+          reject(new ApiError('watch', path, code, body));
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** Closes idle keep-alive connections (for a clean process exit). */
+  close(): void {
+    this.agent.destroy();
+  }
+}

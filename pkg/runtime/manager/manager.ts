@@ -1,0 +1,164 @@
+// The manager runs a set of controllers over one shared cache: it starts the
+// caches and waits for them, elects a leader if asked, serves health and
+// metrics, and shuts everything down gracefully.
+import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'winston';
+import { Cache } from '../cache/cache.js';
+import { Client, defaultFieldManager } from '../client/client.js';
+import { RestClient } from '../client/rest-client.js';
+import type { Controller } from '../controller/controller.js';
+import { EventRecorder } from '../events/recorder.js';
+import { LeaderElector } from '../leaderelection/leader-elector.js';
+import { silentLogger } from '../log/logger.js';
+import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import { HealthServer } from './health-server.js';
+
+/** Something the manager runs alongside the controllers. */
+export interface Runnable {
+  name: string;
+  start(signal: AbortSignal): Promise<void>;
+  /** Run only on the leader (default true). */
+  needLeaderElection?: boolean;
+}
+
+export interface ManagerOptions {
+  kubeConfig: KubeConfig;
+  /** Watch and reconcile only this namespace. */
+  namespace?: string;
+  logger?: Logger;
+  metrics?: RuntimeMetrics;
+  /** host:port for /healthz, /readyz and /metrics; undefined disables the server. */
+  healthAddress?: string;
+  leaderElection?: { namespace: string; name: string; identity?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  fieldManager?: string;
+  userAgent?: string;
+  stallTimeoutMs?: number;
+}
+
+export class Manager {
+  readonly rest: RestClient;
+  readonly client: Client;
+  readonly cache: Cache;
+  readonly metrics: RuntimeMetrics;
+  readonly log: Logger;
+  readonly identity: string;
+  private readonly options: ManagerOptions;
+  private readonly controllers: Controller[] = [];
+  private readonly runnables: Runnable[] = [];
+  private elector?: LeaderElector;
+  private health?: HealthServer;
+  private started = false;
+  /** The port the health server listens on, once started. */
+  healthPort?: number;
+
+  constructor(options: ManagerOptions) {
+    this.options = options;
+    this.log = options.logger ?? silentLogger();
+    this.metrics = options.metrics ?? new RuntimeMetrics();
+    this.identity = options.leaderElection?.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
+    this.rest = new RestClient(options.kubeConfig, {
+      userAgent: options.userAgent ?? 'stratus',
+      observer: this.metrics.requestObserver(),
+    });
+    this.client = new Client(this.rest, options.fieldManager ?? defaultFieldManager);
+    this.cache = new Cache(this.client, {
+      namespace: options.namespace,
+      logger: this.log,
+      stallTimeoutMs: options.stallTimeoutMs,
+    });
+  }
+
+  get namespace(): string | undefined {
+    return this.options.namespace;
+  }
+
+  add(controller: Controller): void {
+    this.controllers.push(controller);
+  }
+
+  addRunnable(runnable: Runnable): void {
+    this.runnables.push(runnable);
+  }
+
+  eventRecorder(controllerName: string): EventRecorder {
+    return new EventRecorder(this.client, `stratus.dev/${controllerName}`, this.identity, this.log);
+  }
+
+  get isLeader(): boolean {
+    return this.elector ? this.elector.isLeader : this.started;
+  }
+
+  /**
+   * Runs until `signal` aborts (resolves after in-flight reconciles finish and
+   * the lease is released) or leadership is lost (rejects with LeaderLostError).
+   */
+  async start(signal: AbortSignal): Promise<void> {
+    // Every informer, worker and timer listens to the one signal.
+    setMaxListeners(0, signal);
+    if (this.options.healthAddress !== undefined) {
+      this.health = new HealthServer({
+        address: this.options.healthAddress,
+        registry: this.metrics.registry,
+        live: () => true,
+        ready: () => this.cache.hasSynced,
+      });
+      this.healthPort = await this.health.start();
+    }
+    try {
+      this.cache.start(signal);
+      const sources = new Set(this.controllers.flatMap((c) => c.sources));
+      await Promise.all([...sources].map((s) => s.waitForSync(signal)));
+      this.log.info('caches synced', { informers: sources.size });
+      const unelected = this.runnables.filter((r) => r.needLeaderElection === false);
+      const background = unelected.map((r) => this.runSafely(r, signal));
+      const le = this.options.leaderElection;
+      if (!le) {
+        this.started = true;
+        await Promise.all([this.runLeaderWork(signal), ...background]);
+        return;
+      }
+      this.elector = new LeaderElector({
+        client: this.client,
+        namespace: le.namespace,
+        name: le.name,
+        identity: this.identity,
+        leaseDurationMs: le.leaseDurationMs,
+        renewDeadlineMs: le.renewDeadlineMs,
+        retryPeriodMs: le.retryPeriodMs,
+        logger: this.log,
+        onStartedLeading: (leaderSignal) => {
+          this.metrics.leaderStatus.set({ name: le.name }, 1);
+          leaderWork = this.runLeaderWork(leaderSignal);
+        },
+        onStoppedLeading: () => this.metrics.leaderStatus.set({ name: le.name }, 0),
+      });
+      let leaderWork: Promise<void> | undefined;
+      this.metrics.leaderStatus.set({ name: le.name }, 0);
+      try {
+        await this.elector.run(signal);
+      } finally {
+        await leaderWork;
+        await Promise.all(background);
+      }
+    } finally {
+      await this.health?.stop();
+      this.rest.close();
+    }
+  }
+
+  private async runLeaderWork(signal: AbortSignal): Promise<void> {
+    const elected = this.runnables.filter((r) => r.needLeaderElection !== false);
+    await Promise.all([...this.controllers.map((c) => c.start(signal)), ...elected.map((r) => this.runSafely(r, signal))]);
+  }
+
+  private async runSafely(r: Runnable, signal: AbortSignal): Promise<void> {
+    try {
+      await r.start(signal);
+    } catch (err) {
+      if (!signal.aborted) this.log.error('runnable failed', { runnable: r.name, error: (err as Error).message });
+    }
+  }
+}

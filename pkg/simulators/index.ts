@@ -1,0 +1,48 @@
+// Simulators for what one machine cannot run: kubelet (with scheduler and
+// Multus duties), storage provisioner, CDI and KubeVirt. Each runs as
+// controllers against the API server, like the real component would.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'winston';
+import { silentLogger } from '../runtime/log/logger.js';
+import { Manager } from '../runtime/manager/manager.js';
+import { registerCdi, type CdiSimOptions } from './cdi/index.js';
+import { registerKubelet, type KubeletSimOptions } from './kubelet/index.js';
+import { registerKubeVirt, type KubeVirtSimOptions } from './kubevirt/index.js';
+import { registerStorage, type StorageSimOptions } from './storage/index.js';
+
+export interface SimulatorOptions {
+  /** false switches a simulator off. */
+  kubelet?: Partial<KubeletSimOptions> | false;
+  storage?: Partial<StorageSimOptions> | false;
+  cdi?: Partial<CdiSimOptions> | false;
+  kubevirt?: Partial<KubeVirtSimOptions> | false;
+  logger?: Logger;
+}
+
+export interface RunningSimulators {
+  manager: Manager;
+  stop(): Promise<void>;
+}
+
+export async function startSimulators(kubeConfig: KubeConfig, options: SimulatorOptions = {}): Promise<RunningSimulators> {
+  const manager = new Manager({
+    kubeConfig,
+    logger: options.logger ?? silentLogger(),
+    fieldManager: 'stratus-simulator',
+    userAgent: 'stratus-simulator',
+  });
+  if (options.kubelet !== false) registerKubelet(manager, options.kubelet ?? {});
+  if (options.storage !== false) registerStorage(manager, options.storage ?? {});
+  if (options.cdi !== false) registerCdi(manager, options.cdi ?? {});
+  if (options.kubevirt !== false) registerKubeVirt(manager, options.kubevirt ?? {});
+  const controller = new AbortController();
+  const running = manager.start(controller.signal);
+  await manager.cache.waitForSync(controller.signal);
+  return {
+    manager,
+    async stop() {
+      controller.abort();
+      await running;
+    },
+  };
+}

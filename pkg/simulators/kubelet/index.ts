@@ -1,0 +1,68 @@
+// The simulated kubelet: node registration and leases, pod scheduling
+// (standing in for kube-scheduler), pod lifecycle, and Multus network status.
+import type { Pod } from '../../kube/core-types.js';
+import { NetworkAttachmentDefinitions, Nodes, Pods } from '../../kube/resources.js';
+import { Client } from '../../runtime/client/client.js';
+import { Controller } from '../../runtime/controller/controller.js';
+import { EventRecorder } from '../../runtime/events/recorder.js';
+import { enqueueMapped, enqueueObject } from '../../runtime/handler/handlers.js';
+import type { Manager } from '../../runtime/manager/manager.js';
+import { keyOf, type KubeObject } from '../../runtime/object.js';
+import { StageClock } from '../clock.js';
+import { networksAnnotation, parseNetworks } from './multus.js';
+import { NodeAgent } from './node-agent.js';
+import { defaultKubeletOptions, type KubeletSimOptions } from './options.js';
+import { PodRunnerReconciler } from './pod-runner.js';
+import { needsScheduling, SchedulerReconciler } from './scheduler.js';
+
+export { defaultKubeletOptions, realisticKubelet, injectFailureAnnotation, type KubeletSimOptions } from './options.js';
+
+function referencesNetwork(pod: Pod, nad: KubeObject): boolean {
+  try {
+    return parseNetworks(pod.metadata.annotations?.[networksAnnotation], pod.metadata.namespace!).some(
+      (s) => s.namespace === nad.metadata.namespace && s.name === nad.metadata.name,
+    );
+  } catch {
+    return false;
+  }
+}
+
+export function registerKubelet(mgr: Manager, options: Partial<KubeletSimOptions> = {}): void {
+  const o: KubeletSimOptions = { ...defaultKubeletOptions, ...options };
+  const log = mgr.log.child({ simulator: 'kubelet' });
+  const kubelet = new Client(mgr.rest, 'kubelet');
+  const pods = mgr.cache.informer<Pod>(Pods);
+  const nodes = mgr.cache.informer(Nodes);
+  const nads = mgr.cache.informer(NetworkAttachmentDefinitions);
+
+  mgr.addRunnable(new NodeAgent(kubelet, o, log));
+
+  const scheduler = new Controller({
+    name: 'sim-kube-scheduler',
+    reconciler: new SchedulerReconciler(new Client(mgr.rest, 'default-scheduler'), mgr.cache),
+    logger: log,
+  });
+  scheduler.watch(pods, enqueueObject, (e) => e.type !== 'delete' && needsScheduling(e.obj));
+  // A node that appears or changes may make room for pods waiting to be scheduled.
+  scheduler.watch(
+    nodes,
+    enqueueMapped(() => pods.list().filter(needsScheduling).map(keyOf)),
+    (e) => e.type !== 'delete',
+  );
+  mgr.add(scheduler);
+
+  const runner = new Controller({
+    name: 'sim-kubelet',
+    reconciler: new PodRunnerReconciler(kubelet, mgr.cache, o, new StageClock(), new EventRecorder(kubelet, 'kubelet', 'stratus-sim', log), log),
+    workers: 4,
+    logger: log,
+  });
+  runner.watch(pods, enqueueObject, (e) => e.type !== 'delete' && !!e.obj.spec.nodeName);
+  // A NetworkAttachmentDefinition that appears lets pods waiting for it start.
+  runner.watch(
+    nads,
+    enqueueMapped((nad) => pods.list().filter((p) => p.status?.phase === 'Pending' && referencesNetwork(p, nad)).map(keyOf)),
+    (e) => e.type === 'add',
+  );
+  mgr.add(runner);
+}

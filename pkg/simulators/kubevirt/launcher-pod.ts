@@ -1,0 +1,84 @@
+// The virt-launcher pod virt-controller creates for a VMI: one `compute`
+// container sized from the domain, one `volume<name>` container per
+// containerDisk (so a bad disk image fails to pull like on a real cluster),
+// the unpaused readiness gate, and Multus attachments for secondary networks.
+import type { Pod } from '../../kube/core-types.js';
+import { formatBytes, parseQuantity } from '../../kube/quantity.js';
+import { controllerReference } from '../../runtime/object.js';
+import { injectFailureAnnotation } from '../kubelet/options.js';
+import { networksAnnotation } from '../kubelet/multus.js';
+import { labels, unpausedGate } from './options.js';
+import type { VirtualMachineInstance } from './types.js';
+
+/** KubeVirt's fixed per-VM memory overhead is about this much (virt-launcher, QEMU, page tables). */
+const memoryOverheadBytes = 180 * 2 ** 20;
+/** KubeVirt requests 1/10 of a core per vCPU by default (cpuAllocationRatio 10). */
+const cpuAllocationRatio = 10;
+
+export function launcherResources(vmi: VirtualMachineInstance): { cpu: string; memory: string } {
+  const domain = vmi.spec.domain;
+  const cpu = domain.cpu;
+  const vcpus = (cpu?.cores ?? 1) * (cpu?.sockets ?? 1) * (cpu?.threads ?? 1);
+  const requested = domain.resources?.requests?.cpu;
+  const guest = domain.memory?.guest ?? domain.resources?.requests?.memory ?? '128Mi';
+  return {
+    cpu: requested ?? `${Math.ceil((vcpus * 1000) / cpuAllocationRatio)}m`,
+    memory: formatBytes(Math.ceil((parseQuantity(guest) + memoryOverheadBytes) / 2 ** 20) * 2 ** 20),
+  };
+}
+
+export function launcherPod(vmi: VirtualMachineInstance, launcherImage: string): Pod {
+  const name = vmi.metadata.name!;
+  const resources = launcherResources(vmi);
+  const multus = (vmi.spec.networks ?? [])
+    .filter((n) => n.multus && !n.multus.default)
+    .map((n, i) => {
+      const [ns, nad] = n.multus!.networkName.includes('/') ? n.multus!.networkName.split('/') : [vmi.metadata.namespace, n.multus!.networkName];
+      return { name: nad!, namespace: ns, interface: `pod${i + 1}` };
+    });
+  const annotations: Record<string, string> = { 'kubevirt.io/domain': name, 'kubectl.kubernetes.io/default-container': 'compute' };
+  if (multus.length) annotations[networksAnnotation] = JSON.stringify(multus);
+  const injected = vmi.metadata.annotations?.[injectFailureAnnotation];
+  if (injected === 'ErrImagePull' || injected === 'Unschedulable') annotations[injectFailureAnnotation] = injected;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      generateName: `virt-launcher-${name}-`,
+      namespace: vmi.metadata.namespace,
+      labels: {
+        ...(vmi.metadata.labels ?? {}),
+        [labels.app]: 'virt-launcher',
+        [labels.createdBy]: vmi.metadata.uid!,
+        [labels.vmName]: name,
+      },
+      annotations,
+      ownerReferences: [controllerReference(vmi)],
+    },
+    spec: {
+      nodeSelector: { ...(vmi.spec.nodeSelector ?? {}), 'kubevirt.io/schedulable': 'true' },
+      hostname: vmi.spec.hostname ?? name,
+      terminationGracePeriodSeconds: (vmi.spec.terminationGracePeriodSeconds ?? 180) + 15,
+      readinessGates: [{ conditionType: unpausedGate }],
+      containers: [
+        {
+          name: 'compute',
+          image: launcherImage,
+          command: ['/usr/bin/virt-launcher-monitor'],
+          resources: {
+            requests: { cpu: resources.cpu, memory: resources.memory, 'devices.kubevirt.io/kvm': '1', 'devices.kubevirt.io/tun': '1' },
+            limits: { 'devices.kubevirt.io/kvm': '1', 'devices.kubevirt.io/tun': '1' },
+          },
+        },
+        ...(vmi.spec.volumes ?? [])
+          .filter((v) => v.containerDisk)
+          .map((v) => ({
+            name: `volume${v.name}`,
+            image: v.containerDisk!.image,
+            command: ['/usr/bin/container-disk'],
+            resources: { requests: { cpu: '10m', memory: '1Mi' } },
+          })),
+      ],
+    },
+  };
+}

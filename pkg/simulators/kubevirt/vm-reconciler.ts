@@ -1,0 +1,211 @@
+// virt-controller's VirtualMachine half: creates the VM's DataVolumes, then
+// starts and stops its VMI as the run strategy says, with a growing back-off
+// for VMIs that keep failing, and reports printableStatus and conditions.
+import type { PersistentVolumeClaim } from '../../kube/core-types.js';
+import { DataVolumes, KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, PersistentVolumeClaims } from '../../kube/resources.js';
+import { isAlreadyExists, isConflict, isNotFound } from '../../runtime/client/api-error.js';
+import type { Cache } from '../../runtime/cache/cache.js';
+import type { Client } from '../../runtime/client/client.js';
+import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
+import type { EventRecorder } from '../../runtime/events/recorder.js';
+import { controllerReference } from '../../runtime/object.js';
+import { containsSubset, deepEqual } from '../../util/equality.js';
+import type { DataVolume } from '../cdi/types.js';
+import { rfc3339, type StageClock } from '../clock.js';
+import { labels, vmGenerationAnnotation, vmiFinalizer } from './options.js';
+import { printableStatus } from './printable-status.js';
+import { decide, runStrategyOf } from './run-strategy.js';
+import type { KubeVirtVirtualMachine, KvCondition, VirtualMachineInstance, VirtualMachineStatus } from './types.js';
+
+const crashBackoffBaseMs = 10_000;
+const crashBackoffMaxMs = 300_000;
+
+function condition(prev: KvCondition[] | undefined, c: Omit<KvCondition, 'lastProbeTime' | 'lastTransitionTime'>, now: number): KvCondition {
+  const old = prev?.find((p) => p.type === c.type);
+  return { ...c, lastProbeTime: null, lastTransitionTime: old?.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(now) };
+}
+
+export function vmiFor(vm: KubeVirtVirtualMachine): VirtualMachineInstance {
+  const template = vm.spec.template;
+  return {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachineInstance',
+    metadata: {
+      name: vm.metadata.name,
+      namespace: vm.metadata.namespace,
+      labels: { ...(template.metadata?.labels ?? {}) },
+      annotations: { ...(template.metadata?.annotations ?? {}), [vmGenerationAnnotation]: String(vm.metadata.generation ?? 1) },
+      ownerReferences: [controllerReference(vm)],
+      finalizers: [vmiFinalizer],
+    },
+    spec: structuredClone(template.spec),
+  };
+}
+
+export class VmReconciler implements Reconciler {
+  constructor(
+    private readonly client: Client,
+    private readonly cache: Cache,
+    private readonly clock: StageClock,
+    private readonly events: EventRecorder,
+  ) {}
+
+  async reconcile(req: Request): Promise<Result | void> {
+    const vm = this.cache.get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, req.namespace, req.name);
+    if (!vm) return;
+    const vmi = this.cache.get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, req.namespace, req.name);
+    const owned = vmi && vmi.metadata.ownerReferences?.some((r) => r.uid === vm.metadata.uid) ? vmi : undefined;
+    const now = this.clock.current();
+    let strategyError: string | undefined;
+    let decision = { action: 'none' as const, startExpected: false, stopExpected: false, handled: [] } as ReturnType<typeof decide>;
+    try {
+      decision = vm.metadata.deletionTimestamp ? decision : decide(runStrategyOf(vm), owned, vm.status?.stateChangeRequests);
+    } catch (err) {
+      strategyError = (err as Error).message;
+    }
+    const dataVolumes = vm.metadata.deletionTimestamp ? [] : await this.ensureDataVolumes(vm);
+    const volumesReady = dataVolumes.every((dv) => dv.status?.phase === 'Succeeded' || dv.status?.phase === 'WaitForFirstConsumer');
+    const startFailure = this.trackFailures(vm, owned, now);
+    const retryAt = startFailure ? Date.parse(startFailure.retryAfterTimestamp ?? '') : NaN;
+    const inBackoff = !Number.isNaN(retryAt) && retryAt > now;
+    let next: number | undefined;
+
+    if (vm.metadata.deletionTimestamp) {
+      if (owned && !owned.metadata.deletionTimestamp) await this.deleteVmi(vm, owned);
+    } else if (decision.action === 'delete' && owned) {
+      await this.deleteVmi(vm, owned);
+    } else if (decision.action === 'create' && !owned && volumesReady && !vmi) {
+      if (inBackoff) next = retryAt - now;
+      else await this.createVmi(vm);
+    }
+
+    const status = this.status(vm, owned, dataVolumes, decision, startFailure, inBackoff, strategyError, now);
+    if (!containsSubset(vm.status, status)) {
+      await this.client.mergePatch(KubeVirtVirtualMachines, req.namespace, req.name, { status }, { subresource: 'status' }).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+    }
+    return next !== undefined ? { requeueAfterMs: Math.max(10, next) } : undefined;
+  }
+
+  private async ensureDataVolumes(vm: KubeVirtVirtualMachine): Promise<DataVolume[]> {
+    const result: DataVolume[] = [];
+    for (const t of vm.spec.dataVolumeTemplates ?? []) {
+      const name = t.metadata.name!;
+      let dv = this.cache.get<DataVolume>(DataVolumes, vm.metadata.namespace, name);
+      if (!dv) {
+        try {
+          dv = await this.client.create<DataVolume>(DataVolumes, {
+            apiVersion: 'cdi.kubevirt.io/v1beta1',
+            kind: 'DataVolume',
+            metadata: {
+              name,
+              namespace: vm.metadata.namespace,
+              labels: { ...(t.metadata.labels ?? {}), [labels.createdBy]: vm.metadata.uid! },
+              annotations: t.metadata.annotations,
+              ownerReferences: [controllerReference(vm)],
+            },
+            spec: structuredClone(t.spec),
+          });
+          this.events.event(vm, 'Normal', 'SuccessfulDataVolumeCreate', `Created DataVolume ${name}`);
+        } catch (err) {
+          if (!isAlreadyExists(err)) throw err;
+          continue;
+        }
+      }
+      result.push(dv);
+    }
+    return result;
+  }
+
+  /** Counts VMIs that failed in a row and sets when the next start may happen. */
+  private trackFailures(vm: KubeVirtVirtualMachine, vmi: VirtualMachineInstance | undefined, now: number): VirtualMachineStatus['startFailure'] {
+    const previous = vm.status?.startFailure;
+    if (vmi?.status?.phase === 'Failed' && previous?.lastFailedVMIUID !== vmi.metadata.uid) {
+      const count = (previous?.consecutiveFailCount ?? 0) + 1;
+      const delay = Math.min(crashBackoffBaseMs * 2 ** (count - 1), crashBackoffMaxMs);
+      return { consecutiveFailCount: count, lastFailedVMIUID: vmi.metadata.uid, retryAfterTimestamp: rfc3339(now + delay) };
+    }
+    // A guest that has stayed up for a minute clears the record.
+    const since = vmi?.status?.phaseTransitionTimestamps?.find((t) => t.phase === 'Running')?.phaseTransitionTimestamp;
+    if (previous && vmi?.status?.phase === 'Running' && since && now - Date.parse(since) > 60_000) return undefined;
+    return previous;
+  }
+
+  private async createVmi(vm: KubeVirtVirtualMachine): Promise<void> {
+    try {
+      await this.client.create(KubeVirtVirtualMachineInstances, vmiFor(vm));
+      this.events.event(vm, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${vm.metadata.name}`);
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+  }
+
+  private async deleteVmi(vm: KubeVirtVirtualMachine, vmi: VirtualMachineInstance): Promise<void> {
+    try {
+      await this.client.delete(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { preconditions: { uid: vmi.metadata.uid } });
+      this.events.event(vm, 'Normal', 'SuccessfulDelete', `Stopped the virtual machine by deleting the virtual machine instance ${vmi.metadata.uid}`);
+    } catch (err) {
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    }
+  }
+
+  private status(
+    vm: KubeVirtVirtualMachine,
+    vmi: VirtualMachineInstance | undefined,
+    dataVolumes: DataVolume[],
+    decision: ReturnType<typeof decide>,
+    startFailure: VirtualMachineStatus['startFailure'],
+    inCrashBackoff: boolean,
+    strategyError: string | undefined,
+    now: number,
+  ): VirtualMachineStatus {
+    const prev = vm.status?.conditions;
+    const unboundClaim = (vm.spec.template.spec.volumes ?? []).some((v) => {
+      const name = v.persistentVolumeClaim?.claimName ?? v.dataVolume?.name;
+      if (!name) return false;
+      return this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, vm.metadata.namespace, name)?.status?.phase !== 'Bound';
+    });
+    const vmiReady = vmi?.status?.conditions?.find((c) => c.type === 'Ready');
+    const conditions: KvCondition[] = [
+      vmi
+        ? vmiReady
+          ? { ...vmiReady }
+          : condition(prev, { type: 'Ready', status: 'False', reason: 'VMIConditionMissing', message: 'VMI is missing the Ready condition' }, now)
+        : condition(prev, { type: 'Ready', status: 'False', reason: 'VMINotExists', message: 'VMI does not exist' }, now),
+      ...(vmi?.status?.conditions ?? []).filter((c) => c.type !== 'Ready').map((c) => ({ ...c })),
+    ];
+    if (strategyError) conditions.push(condition(prev, { type: 'Failure', status: 'True', reason: 'FailedCreate', message: strategyError }, now));
+    if (vmi && vmi.status?.phase === 'Running' && !deepEqual(vmi.spec, vm.spec.template.spec)) {
+      conditions.push(
+        condition(prev, { type: 'RestartRequired', status: 'True', reason: '', message: 'a non-live-updatable field was changed in the template spec' }, now),
+      );
+    }
+    const status: VirtualMachineStatus = {
+      printableStatus: printableStatus({
+        vm,
+        vmi,
+        dataVolumes,
+        unboundClaim,
+        startExpected: decision.startExpected,
+        stopExpected: decision.stopExpected,
+        inCrashBackoff,
+      }),
+      created: !!vmi,
+      ready: vmiReady?.status === 'True' && vmi?.status?.phase === 'Running',
+      conditions,
+      observedGeneration: vm.metadata.generation,
+      desiredGeneration: vm.metadata.generation,
+    };
+    try {
+      status.runStrategy = runStrategyOf(vm);
+    } catch {
+      // Reported through the Failure condition.
+    }
+    if (startFailure) status.startFailure = startFailure;
+    else if (vm.status?.startFailure) (status as Record<string, unknown>).startFailure = null;
+    const remaining = (vm.status?.stateChangeRequests ?? []).filter((r) => !decision.handled.includes(r));
+    if (decision.handled.length) (status as Record<string, unknown>).stateChangeRequests = remaining.length ? remaining : null;
+    return status;
+  }
+}

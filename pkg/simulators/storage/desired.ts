@@ -1,0 +1,43 @@
+// What the simulated CSI driver creates: its StorageClass and the
+// PersistentVolume for a claim.
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../kube/core-types.js';
+import { defaultClassAnnotation, provisionedByAnnotation, type StorageSimOptions } from './options.js';
+
+export function storageClass(o: StorageSimOptions): StorageClass {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: o.storageClass, annotations: { [defaultClassAnnotation]: 'true' } },
+    provisioner: o.driver,
+    reclaimPolicy: 'Delete',
+    allowVolumeExpansion: true,
+    volumeBindingMode: 'Immediate',
+  };
+}
+
+export function volumeName(claim: PersistentVolumeClaim): string {
+  return `pvc-${claim.metadata.uid}`;
+}
+
+export function persistentVolume(claim: PersistentVolumeClaim, cls: StorageClass, o: StorageSimOptions): PersistentVolume {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: volumeName(claim), annotations: { [provisionedByAnnotation]: o.driver } },
+    spec: {
+      capacity: { storage: claim.spec.resources?.requests?.storage ?? '1Gi' },
+      accessModes: claim.spec.accessModes ?? ['ReadWriteOnce'],
+      claimRef: {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        namespace: claim.metadata.namespace,
+        name: claim.metadata.name,
+        uid: claim.metadata.uid,
+      },
+      persistentVolumeReclaimPolicy: cls.reclaimPolicy ?? 'Delete',
+      storageClassName: cls.metadata.name,
+      volumeMode: claim.spec.volumeMode ?? 'Filesystem',
+      csi: { driver: o.driver, volumeHandle: `vol-${claim.metadata.uid}`, fsType: 'ext4' },
+    },
+  };
+}
