@@ -191,16 +191,21 @@ export class Informer<T extends KubeObject = KubeObject> {
   private async watch(signal: AbortSignal): Promise<boolean> {
     this.stats.watches++;
     const timeoutSeconds = Math.floor(minWatchTimeoutSeconds * (1 + Math.random()));
-    const res: IncomingMessage = await this.client.rest.stream(resourcePath(this.options.type, this.options.namespace), {
-      watch: 1,
-      allowWatchBookmarks: true,
-      resourceVersion: this.resourceVersion,
-      timeoutSeconds,
-      labelSelector: this.options.labelSelector,
-      fieldSelector: this.options.fieldSelector,
-    }, signal);
-    res.socket?.setKeepAlive(true, 15_000);
     const stallMs = this.options.stallTimeoutMs ?? 90_000;
+    const res: IncomingMessage = await this.client.rest.stream(
+      resourcePath(this.options.type, this.options.namespace),
+      {
+        watch: 1,
+        allowWatchBookmarks: true,
+        resourceVersion: this.resourceVersion,
+        timeoutSeconds,
+        labelSelector: this.options.labelSelector,
+        fieldSelector: this.options.fieldSelector,
+      },
+      signal,
+      stallMs,
+    );
+    res.socket?.setKeepAlive(true, 15_000);
     let delivered = false;
     return new Promise<boolean>((resolve, reject) => {
       let buffer = '';

@@ -148,12 +148,14 @@ export class RestClient {
    * Opens a streaming GET (a watch). The caller reads the response and
    * destroys it when done; a non-2xx answer throws ApiError.
    */
-  async stream(path: string, query: Query, signal?: AbortSignal): Promise<IncomingMessage> {
+  async stream(path: string, query: Query, signal?: AbortSignal, headersTimeoutMs = 30_000): Promise<IncomingMessage> {
     const opts = await this.httpOptions('GET', { Accept: 'application/json' });
     const url = this.server + path + encodeQuery(query);
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const req = (this.secure ? request : httpRequest)(url, { ...opts, signal }, (res) => {
+        // Headers arrived; from here on the caller watches the stream itself.
+        req.setTimeout(0);
         const code = res.statusCode ?? 0;
         this.options.observer?.('watch', code, (performance.now() - started) / 1000);
         if (code >= 200 && code < 300) return resolve(res);
@@ -169,6 +171,7 @@ export class RestClient {
           reject(new ApiError('watch', path, code, body));
         });
       });
+      req.setTimeout(headersTimeoutMs, () => req.destroy(new Error(`no answer within ${headersTimeoutMs} ms: GET ${url}`)));
       req.on('error', reject);
       req.end();
     });

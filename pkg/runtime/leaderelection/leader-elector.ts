@@ -60,11 +60,12 @@ export class LeaderElector {
 
   constructor(options: LeaderElectionOptions) {
     this.o = {
-      leaseDurationMs: 15_000,
-      renewDeadlineMs: 10_000,
-      retryPeriodMs: 2_000,
-      now: Date.now,
       ...options,
+      // An option passed as undefined still gets its default.
+      leaseDurationMs: options.leaseDurationMs ?? 15_000,
+      renewDeadlineMs: options.renewDeadlineMs ?? 10_000,
+      retryPeriodMs: options.retryPeriodMs ?? 2_000,
+      now: options.now ?? Date.now,
     };
     this.log = (options.logger ?? silentLogger()).child({ lease: `${options.namespace}/${options.name}` });
   }
