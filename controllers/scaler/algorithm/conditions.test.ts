@@ -1,0 +1,73 @@
+import { ConditionSet, mergeConditions, type StoredCondition } from './conditions.js';
+import { evaluateActivation } from './activation.js';
+import { failedRescaleCondition } from './hpa.js';
+import { formatLabelSelector } from './selector-format.js';
+import { external, externalAverage, fetchError, podValues, podsMetric } from './test-fixtures.js';
+
+describe('mergeConditions', () => {
+  const stored: StoredCondition[] = [
+    { type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale', message: 'a', lastTransitionTime: 1 },
+    { type: 'ScalingLimited', status: 'False', reason: 'DesiredWithinRange', message: 'b', lastTransitionTime: 2 },
+  ];
+
+  it('keeps the transition time unless the status changes, and keeps conditions not set this time', () => {
+    const merged = mergeConditions(
+      stored,
+      [
+        { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: 'c' },
+        { type: 'ScalingActive', status: 'False', reason: 'ScalingDisabled', message: 'd' },
+        { type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas', message: 'e' },
+      ],
+      100,
+    );
+    expect(merged).toEqual([
+      { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: 'c', lastTransitionTime: 1 },
+      { type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas', message: 'e', lastTransitionTime: 100 },
+      { type: 'ScalingActive', status: 'False', reason: 'ScalingDisabled', message: 'd', lastTransitionTime: 100 },
+    ]);
+    expect(stored[0]!.reason).toBe('SucceededGetScale'); // inputs are not mutated
+  });
+
+  it('lets a later set of the same type win within one evaluation', () => {
+    const set = new ConditionSet().set('AbleToScale', 'True', 'SucceededGetScale', 'x').set('ScalingActive', 'True', 'ValidMetricFound', 'y');
+    set.set('AbleToScale', 'True', 'SucceededRescale', 'z');
+    expect(set.toArray().map((c) => c.reason)).toEqual(['SucceededRescale', 'ValidMetricFound']);
+  });
+
+  it('builds the failed-update condition', () => {
+    expect(failedRescaleCondition('conflict')).toEqual({
+      type: 'AbleToScale',
+      status: 'False',
+      reason: 'FailedUpdateScale',
+      message: 'the HPA controller was unable to update the target scale: conflict',
+    });
+  });
+});
+
+describe('formatLabelSelector', () => {
+  it('prints match expressions like the generated Go String()', () => {
+    expect(formatLabelSelector({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'x', operator: 'Exists' }] })).toBe(
+      '&LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{' +
+        'LabelSelectorRequirement{Key:tier,Operator:In,Values:[a b],},LabelSelectorRequirement{Key:x,Operator:Exists,Values:[],},},}',
+    );
+  });
+});
+
+describe('evaluateActivation', () => {
+  it('compares the pods average, and ignores Resource metrics', () => {
+    const specs = [{ ...podsMetric('rps', 10), activationThreshold: 20 }];
+    expect(evaluateActivation(specs, [podValues({ a: 10, b: 40 })]).state).toBe('active'); // average 25
+    expect(evaluateActivation(specs, [podValues({ a: 10, b: 20 })]).state).toBe('inactive'); // average 15
+  });
+
+  it('is active when any metric is, and unknown only when every capable metric failed', () => {
+    const specs = [externalAverage('a', 1, 5), externalAverage('b', 1, 5)];
+    expect(evaluateActivation(specs, [fetchError('x'), external(6)])).toEqual({
+      state: 'active',
+      activeMetrics: ['external metric b(nil)'],
+      capable: 2,
+    });
+    expect(evaluateActivation(specs, [fetchError('x'), external(5)]).state).toBe('inactive'); // not above 5
+    expect(evaluateActivation(specs, [fetchError('x'), external()]).state).toBe('unknown');
+  });
+});

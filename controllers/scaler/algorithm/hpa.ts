@@ -1,0 +1,236 @@
+// One reconcile of the Kubernetes HPA controller (reconcileAutoscaler and the
+// normalizeDesiredReplicas* functions upstream), minus the API calls.
+
+import {
+  convertDesiredReplicasWithBehaviorRate,
+  convertDesiredReplicasWithRules,
+  resolveBehavior,
+  type ResolvedBehavior,
+} from './behavior.js';
+import { ConditionSet, type ScalerCondition } from './conditions.js';
+import { DEFAULT_METRICS, computeReplicasForMetrics, type SelectorState } from './compute-replicas.js';
+import { DEFAULT_HPA_CONFIG, Messages, Reasons } from './constants.js';
+import {
+  cloneWorkingHistory,
+  recordInitialRecommendation,
+  toPersistedHistory,
+  toWorkingHistory,
+  type ScalerHistory,
+  type WorkingHistory,
+} from './history.js';
+import { pruneScaleEvents, storeScaleEvent } from './scale-events.js';
+import { stabilizeRecommendation, stabilizeRecommendationWithBehaviors } from './stabilization.js';
+import { tolerancesFor } from './tolerances.js';
+import type { Behavior, HpaConfig, MetricSpec, MetricStatus, MetricValue, PodInfo } from './types.js';
+
+export interface HpaInput extends SelectorState {
+  /** Milliseconds since the epoch. */
+  now: number;
+  /** Namespace of the Scaler; only used in messages. */
+  namespace?: string;
+  /** The target's /scale spec.replicas. */
+  currentReplicas: number;
+  /** The target's /scale status.replicas; defaults to currentReplicas. */
+  statusReplicas?: number;
+  /** Pods selected by the target's selector. */
+  pods: readonly PodInfo[];
+  /** Defaults to 1. */
+  minReplicas?: number;
+  maxReplicas: number;
+  /** An empty list means the API default: cpu at 80% utilization. */
+  metrics: readonly MetricSpec[];
+  /** What the controller fetched for each metric, by index. */
+  metricValues: readonly (MetricValue | undefined)[];
+  behavior?: Behavior;
+  history?: ScalerHistory;
+  config?: Partial<HpaConfig>;
+}
+
+export interface HpaResult {
+  /** The replica count to set; equals currentReplicas when no rescale is wanted. */
+  desiredReplicas: number;
+  /** True when desiredReplicas differs from currentReplicas. */
+  rescale: boolean;
+  /** status.currentMetrics; undefined when the metrics were not looked at. */
+  currentMetrics?: MetricStatus[];
+  /** Conditions set by this evaluation (merge them into the stored ones with mergeConditions). */
+  conditions: ScalerCondition[];
+  /** History to persist, assuming the rescale (if any) succeeds. */
+  history: ScalerHistory;
+  /** History to persist if updating the scale fails (upstream records the scale event only on success). */
+  historyIfRescaleFails: ScalerHistory;
+  /** Set when metrics failed (also when the others still allowed a scale-up). */
+  error?: string;
+  /** Why the count changes, as in the HPA's SuccessfulRescale event ("cpu resource utilization … above target"). */
+  rescaleReason?: string;
+  /** True when every metric failed (or the selector was rejected). */
+  allMetricsFailed: boolean;
+}
+
+/** The metric specs the HPA really evaluates (API defaulting of an empty list). */
+export function effectiveMetrics(metrics: readonly MetricSpec[]): readonly MetricSpec[] {
+  return metrics.length > 0 ? metrics : DEFAULT_METRICS;
+}
+
+interface Normalized {
+  replicas: number;
+}
+
+function normalizeWithoutBehavior(
+  history: WorkingHistory,
+  conditions: ConditionSet,
+  input: { now: number; current: number; desired: number; min: number; max: number; windowSeconds: number },
+): Normalized {
+  const stabilized = stabilizeRecommendation(history.recommendations, input.desired, input.now, input.windowSeconds * 1000);
+  history.recommendations = stabilized.recommendations;
+  if (stabilized.recommendation !== input.desired) {
+    conditions.set('AbleToScale', 'True', Reasons.ScaleDownStabilized, Messages.ScaleDownStabilized);
+  } else {
+    conditions.set('AbleToScale', 'True', Reasons.ReadyForNewScale, Messages.ReadyForNewScale);
+  }
+  const limited = convertDesiredReplicasWithRules(input.current, stabilized.recommendation, input.min, input.max);
+  const limitedStatus = limited.replicas === stabilized.recommendation ? 'False' : 'True';
+  conditions.set('ScalingLimited', limitedStatus, limited.reason, limited.message);
+  return { replicas: limited.replicas };
+}
+
+function normalizeWithBehavior(
+  history: WorkingHistory,
+  conditions: ConditionSet,
+  behavior: ResolvedBehavior,
+  input: { now: number; current: number; desired: number; min: number; max: number },
+): Normalized {
+  const stabilized = stabilizeRecommendationWithBehaviors(history.recommendations, {
+    currentReplicas: input.current,
+    desiredReplicas: input.desired,
+    scaleUpWindowSeconds: behavior.scaleUp.stabilizationWindowSeconds,
+    scaleDownWindowSeconds: behavior.scaleDown.stabilizationWindowSeconds,
+    now: input.now,
+  });
+  history.recommendations = stabilized.recommendations;
+  if (stabilized.recommendation !== input.desired) {
+    conditions.set('AbleToScale', 'True', stabilized.reason, stabilized.message);
+  } else {
+    conditions.set('AbleToScale', 'True', Reasons.ReadyForNewScale, Messages.ReadyForNewScale);
+  }
+  const limited = convertDesiredReplicasWithBehaviorRate({
+    currentReplicas: input.current,
+    desiredReplicas: stabilized.recommendation,
+    minReplicas: input.min,
+    maxReplicas: input.max,
+    behavior,
+    events: history,
+    now: input.now,
+  });
+  const limitedStatus = limited.replicas === stabilized.recommendation ? 'False' : 'True';
+  conditions.set('ScalingLimited', limitedStatus, limited.reason, limited.message);
+  return { replicas: limited.replicas };
+}
+
+/** Evaluates the HPA algorithm once. Pure: the same input always gives the same result. */
+export function evaluateHpa(input: HpaInput): HpaResult {
+  const config: HpaConfig = { ...DEFAULT_HPA_CONFIG, ...input.config };
+  const { now, currentReplicas: current, maxReplicas: max } = input;
+  const min = input.minReplicas ?? 1;
+  const behavior = input.behavior ? resolveBehavior(input.behavior, config.downscaleStabilizationWindowSeconds) : undefined;
+  const conditions = new ConditionSet();
+  const history = toWorkingHistory(input.history);
+
+  conditions.set('AbleToScale', 'True', Reasons.SucceededGetScale, Messages.SucceededGetScale);
+  recordInitialRecommendation(history, current, now);
+
+  let desired = 0;
+  let rescale = true;
+  let rescaleReason: string | undefined;
+  let currentMetrics: MetricStatus[] | undefined;
+  let error: string | undefined;
+
+  const finish = (allMetricsFailed: boolean): HpaResult => {
+    // Upstream records the scale event only once the scale update succeeded.
+    const ifRescaleFails = cloneWorkingHistory(history);
+    pruneScaleEvents(ifRescaleFails, behavior, now);
+    if (rescale) {
+      conditions.set('AbleToScale', 'True', Reasons.SucceededRescale, Messages.SucceededRescale(desired));
+      storeScaleEvent(history, behavior, current, desired, now);
+    } else {
+      desired = current;
+    }
+    pruneScaleEvents(history, behavior, now);
+    const result: HpaResult = {
+      desiredReplicas: desired,
+      rescale,
+      conditions: conditions.toArray(),
+      history: toPersistedHistory(history),
+      historyIfRescaleFails: toPersistedHistory(ifRescaleFails),
+      allMetricsFailed,
+    };
+    if (currentMetrics) result.currentMetrics = currentMetrics;
+    if (error !== undefined) result.error = error;
+    if (rescale && rescaleReason !== undefined) result.rescaleReason = rescaleReason;
+    return result;
+  };
+
+  if (current === 0 && min !== 0) {
+    // A target scaled to zero by hand is left alone.
+    rescale = false;
+    conditions.set('ScalingActive', 'False', Reasons.ScalingDisabled, Messages.ScalingDisabled);
+    return finish(false);
+  }
+  if (current > max) {
+    rescaleReason = 'Current number of replicas above Spec.MaxReplicas';
+    desired = max;
+    return finish(false);
+  }
+  if (current < min) {
+    rescaleReason = 'Current number of replicas below Spec.MinReplicas';
+    desired = min;
+    return finish(false);
+  }
+
+  const proposal = computeReplicasForMetrics(
+    effectiveMetrics(input.metrics),
+    input.metricValues,
+    {
+      specReplicas: current,
+      statusReplicas: input.statusReplicas ?? current,
+      pods: input.pods,
+      tolerances: tolerancesFor(input.behavior, config.tolerance),
+      timing: {
+        now,
+        cpuInitializationPeriodMs: config.cpuInitializationPeriodSeconds * 1000,
+        delayOfInitialReadinessStatusMs: config.delayOfInitialReadinessStatusSeconds * 1000,
+      },
+      namespace: input.namespace ?? '',
+    },
+    input,
+  );
+  currentMetrics = proposal.statuses;
+  conditions.set(proposal.condition.type, proposal.condition.status, proposal.condition.reason, proposal.condition.message);
+  error = proposal.error;
+  if (!proposal.ok) {
+    rescale = false;
+    return finish(proposal.allFailed);
+  }
+
+  let rescaleMetric = '';
+  if (proposal.replicas > desired) {
+    desired = proposal.replicas;
+    rescaleMetric = proposal.metricName;
+  }
+  if (desired > current) rescaleReason = `${rescaleMetric} above target`;
+  if (desired < current) rescaleReason = 'All metrics below target';
+
+  const args = { now, current, desired, min, max };
+  const windowSeconds = config.downscaleStabilizationWindowSeconds;
+  desired = behavior
+    ? normalizeWithBehavior(history, conditions, behavior, args).replicas
+    : normalizeWithoutBehavior(history, conditions, { ...args, windowSeconds }).replicas;
+  rescale = desired !== current;
+  return finish(false);
+}
+
+/** The AbleToScale condition upstream sets when updating the scale fails. */
+export function failedRescaleCondition(error: string): ScalerCondition {
+  const message = Messages.FailedUpdateScale(error);
+  return { type: 'AbleToScale', status: 'False', reason: Reasons.FailedUpdateScale, message };
+}
