@@ -11,7 +11,8 @@ export interface StatusBody {
   details?: {
     name?: string;
     kind?: string;
-    causes?: { type?: string; message?: string; field?: string }[];
+    /** metav1.StatusCause: its Go field Type is serialised as `reason`. */
+    causes?: { reason?: string; message?: string; field?: string }[];
     retryAfterSeconds?: number;
   };
 }
@@ -49,4 +50,4 @@ export const isTooManyRequests = (err: unknown): boolean => hasStatus(err, 429);
 
 /** A create refused because its namespace is being deleted: nothing to retry. */
 export const isNamespaceTerminating = (err: unknown): boolean =>
-  err instanceof ApiError && err.status === 403 && (err.body.details?.causes ?? []).some((c) => c.type === 'NamespaceTerminating');
+  err instanceof ApiError && err.status === 403 && (err.body.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
