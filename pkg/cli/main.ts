@@ -1,8 +1,9 @@
 // The stratus command line: dispatches to a subcommand.
 import { ExitCode, UsageError, type Command } from './command.js';
+import { runCommand } from './run.js';
 import { upCommand } from './up.js';
 
-const commands: Command[] = [upCommand];
+const commands: Command[] = [upCommand, runCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -12,6 +12,7 @@ import { realisticStorage } from '../simulators/storage/index.js';
 import { realisticCdi } from '../simulators/cdi/index.js';
 import { realisticKubeVirt } from '../simulators/kubevirt/index.js';
 import { ExitCode, parseFlags, UsageError, type Command } from './command.js';
+import { startOperator } from './operator.js';
 
 const usage = `Usage: stratus up [flags]
 
@@ -26,6 +27,7 @@ Flags:
   --state-dir PATH     keep state in PATH instead (implies --keep-state)
   --sim-profile NAME   simulator timings: fast (default) or realistic
   --no-simulators      start only the control plane and controllers
+  --health-address H:P /healthz, /readyz and /metrics of the controllers (default 127.0.0.1:8081)
   --log-level LEVEL    error, warn, info (default), debug
   --log-format FORMAT  text (default) or json
   -h, --help           show this help`;
@@ -73,6 +75,7 @@ export const upCommand: Command = {
       'state-dir': { type: 'string' },
       'sim-profile': { type: 'string', default: 'fast' },
       'no-simulators': { type: 'boolean' },
+      'health-address': { type: 'string', default: '127.0.0.1:8081' },
       'log-level': { type: 'string', default: 'info' },
       'log-format': { type: 'string', default: 'text' },
       help: { type: 'boolean', short: 'h' },
@@ -110,9 +113,19 @@ export const upCommand: Command = {
       },
     });
     let simulators: Awaited<ReturnType<typeof startSimulators>> | undefined;
+    let operator: Awaited<ReturnType<typeof startOperator>> | undefined;
     try {
       await plane.start();
       if (sims && !stop.signal.aborted) simulators = await startSimulators(plane.kubeConfig(), { ...sims, logger: log });
+      if (!stop.signal.aborted) {
+        say('installing the Stratus CRDs and starting the controllers');
+        operator = await startOperator({ kubeConfig: plane.kubeConfig(), logger: log, installCrds: true, healthAddress: values['health-address'] });
+        void operator.done.catch((err: unknown) => {
+          say(`controllers stopped: ${(err as Error).message}`);
+          failed = true;
+          stop.abort();
+        });
+      }
       if (!stop.signal.aborted) {
         say(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s: Kubernetes ${plane.version.kubernetes} at ${plane.server}`);
         say(`kubeconfig written to ${kubeconfig}; try:\n\n    ${kubectlHint(kubeconfig)}\n`);
@@ -123,6 +136,7 @@ export const upCommand: Command = {
       failed = true;
       say(`failed: ${(err as Error).message}`);
     } finally {
+      await operator?.stop();
       await simulators?.stop();
       await plane.stop();
       releaseState();

@@ -28,7 +28,7 @@ function childPids(pid: number): number[] {
 it('runs until SIGINT, then stops every process and removes its temporary state', async () => {
   const work = mkdtempSync(join(tmpdir(), 'stratus-up-test-'));
   const planeDirsBefore = new Set(readdirSync(tmpdir()).filter((d) => /^stratus-[A-Za-z0-9]{6}$/.test(d)));
-  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'stratus.js'), 'up'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'stratus.js'), 'up', '--health-address', '127.0.0.1:0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,0 +1,93 @@
+// Network reconcile: deletion protection, the attachment definition (with
+// the addresses VMs hold excluded from pod IPAM), the policies, and status.
+import { Apps, IPAllocations, Networks, VirtualMachines } from '../../pkg/api/resources.js';
+import type { App, IPAllocation, Network, NetworkUser, VirtualMachine } from '../../pkg/api/types.generated.js';
+import { MultiNetworkPolicies, NetworkAttachmentDefinitions, NetworkPolicies } from '../../pkg/kube/resources.js';
+import { isNotFound } from '../../pkg/runtime/client/api-error.js';
+import type { Cache } from '../../pkg/runtime/cache/cache.js';
+import type { Client } from '../../pkg/runtime/client/client.js';
+import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
+import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
+import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js';
+import { isControlledBy } from '../../pkg/runtime/object.js';
+import { applyChild, ChildConflictError } from '../shared/children.js';
+import { networkIndex } from '../shared/references.js';
+import { allocationsByNetwork, type IpAllocator } from './allocator.js';
+import { allocationRange, rangeSize } from './ipam.js';
+import { desiredNad, nadName } from './nad.js';
+import { desiredMultiNetworkPolicy, desiredNetworkPolicy, hasRules, peerNetworks, policyName } from './policies.js';
+import { networkStatus, type NetworkObservation } from './status.js';
+
+export const networkFinalizer = 'stratus.dev/network-protection';
+
+export class NetworkReconciler implements Reconciler {
+  constructor(
+    private readonly client: Client,
+    private readonly cache: Cache,
+    private readonly allocator: IpAllocator,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  users(network: Network): NetworkUser[] {
+    const key = `${network.metadata.namespace}/${network.metadata.name}`;
+    const vms = this.cache.byIndex<VirtualMachine>(VirtualMachines, networkIndex, key).map((v) => ({ kind: 'VirtualMachine', name: v.metadata.name! }));
+    const apps = this.cache.byIndex<App>(Apps, networkIndex, key).map((a) => ({ kind: 'App', name: a.metadata.name! }));
+    return [...vms, ...apps].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  }
+
+  async reconcile(req: Request): Promise<void> {
+    const network = this.cache.get<Network>(Networks, req.namespace, req.name);
+    if (!network) return;
+    const users = this.users(network);
+    const allocations = this.cache.byIndex<IPAllocation>(IPAllocations, allocationsByNetwork, req.key).map((a) => a.spec.address);
+    const range = allocationRange(network);
+    const held = new Set([...allocations, ...this.allocator.podAddresses(network)]);
+    const counts = { allocated: held.size, free: 'error' in range ? 0 : Math.max(0, rangeSize(range) - held.size) };
+
+    if (network.metadata.deletionTimestamp) {
+      if (!hasFinalizer(network, networkFinalizer)) return;
+      if (users.length) {
+        await writeStatus(this.client, Networks, network, networkStatus(network, { ...counts, users, deleting: true, now: this.now() }));
+        return;
+      }
+      await removeFinalizer(this.client, Networks, network, networkFinalizer);
+      return;
+    }
+    if (await addFinalizer(this.client, Networks, network, networkFinalizer)) return;
+
+    const o: NetworkObservation = { ...counts, users, deleting: false, now: this.now() };
+    if ('error' in range) o.problem = { reason: 'InvalidRange', message: range.error, stalled: true };
+    try {
+      await applyChild(this.client, this.cache, NetworkAttachmentDefinitions, network, desiredNad(network, allocations));
+      o.nadName = nadName(network);
+      await this.ensurePolicies(network, o);
+    } catch (err) {
+      if (!(err instanceof ChildConflictError)) throw err;
+      o.problem = { reason: 'ChildConflict', message: err.message, stalled: true };
+    }
+    await writeStatus(this.client, Networks, network, networkStatus(network, o));
+  }
+
+  private async ensurePolicies(network: Network, o: NetworkObservation): Promise<void> {
+    const ns = network.metadata.namespace;
+    if (!hasRules(network)) {
+      // Rules removed: remove the policies we made.
+      for (const type of [NetworkPolicies, MultiNetworkPolicies]) {
+        const existing = this.cache.get(type, ns, policyName(network));
+        if (existing && isControlledBy(existing, network.metadata.uid)) {
+          await this.client.delete(type, ns, policyName(network), { preconditions: { uid: existing.metadata.uid } }).catch((err: unknown) => {
+            if (!isNotFound(err)) throw err;
+          });
+        }
+      }
+      return;
+    }
+    const cidrOf = (name: string): string | undefined => this.cache.get<Network>(Networks, ns, name)?.spec.cidr;
+    const missing = peerNetworks(network).filter((n) => !cidrOf(n));
+    await applyChild(this.client, this.cache, NetworkPolicies, network, desiredNetworkPolicy(network, cidrOf));
+    await applyChild(this.client, this.cache, MultiNetworkPolicies, network, desiredMultiNetworkPolicy(network, cidrOf));
+    if (missing.length && !o.problem) {
+      o.problem = { reason: 'WaitingForNetwork', message: `rules name Network ${missing.join(', ')}, which does not exist; those rules allow nothing on secondary interfaces until it does`, stalled: false };
+    }
+  }
+}

@@ -1,0 +1,30 @@
+// A Network's status: its attachment definition, address counts and users.
+import type { Network, NetworkStatus, NetworkUser } from '../../pkg/api/types.generated.js';
+import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
+
+export interface NetworkObservation {
+  nadName?: string;
+  allocated: number;
+  free: number;
+  users: NetworkUser[];
+  problem?: { reason: string; message: string; stalled: boolean };
+  deleting: boolean;
+  now: number;
+}
+
+export function networkStatus(network: Network, o: NetworkObservation): NetworkStatus {
+  const usedBy = o.users.map((u) => `${u.kind} ${u.name}`).join(', ');
+  let summary: Summary;
+  if (o.deleting && o.users.length) summary = { state: 'progressing', reason: 'DeletionBlocked', message: `deletion waits until nothing is attached; attached: ${usedBy}` };
+  else if (o.problem) summary = { state: o.problem.stalled ? 'stalled' : 'progressing', reason: o.problem.reason, message: o.problem.message };
+  else summary = { state: 'ready', reason: 'Available', message: `${o.allocated} addresses allocated, ${o.free} free` };
+  const status: NetworkStatus = {
+    observedGeneration: network.metadata.generation,
+    conditions: summarize(network.status?.conditions, summary, network.metadata.generation, o.now),
+    allocated: o.allocated,
+    free: o.free,
+  };
+  if (o.nadName) status.networkAttachmentDefinition = o.nadName;
+  if (o.users.length) status.usedBy = o.users;
+  return status;
+}

@@ -1,0 +1,51 @@
+// Writing the children a Stratus object owns: server-side apply under the
+// `stratus` field manager, forcing only on objects this owner controls, and
+// not at all when the child already says what we want.
+import type { Cache } from '../../pkg/runtime/cache/cache.js';
+import type { Client } from '../../pkg/runtime/client/client.js';
+import type { ResourceType } from '../../pkg/runtime/client/resource.js';
+import { controllerReference, isControlledBy, type KubeObject } from '../../pkg/runtime/object.js';
+import { containsSubset } from '../../pkg/util/equality.js';
+
+/** A child exists under the wanted name but belongs to someone else. */
+export class ChildConflictError extends Error {
+  constructor(
+    readonly child: { kind: string; name: string },
+    readonly owner: { kind: string; name: string },
+  ) {
+    super(`${child.kind} ${child.name} already exists and is not managed by ${owner.kind} ${owner.name}; rename or delete it`);
+    this.name = 'ChildConflictError';
+  }
+}
+
+export interface ApplyChildResult<T> {
+  object: T;
+  /** Whether an API write happened. */
+  written: boolean;
+}
+
+/**
+ * Applies `desired` as a child of `owner`. The owner reference is added
+ * here; an existing object that `owner` does not control is never touched.
+ */
+export async function applyChild<T extends KubeObject>(
+  client: Client,
+  cache: Cache,
+  type: ResourceType,
+  owner: KubeObject,
+  desired: KubeObject,
+): Promise<ApplyChildResult<T>> {
+  const withOwner: KubeObject = {
+    ...desired,
+    metadata: { ...desired.metadata, ownerReferences: [controllerReference(owner)] },
+  };
+  const existing = cache.get<T>(type, desired.metadata.namespace, desired.metadata.name!);
+  if (existing) {
+    if (!isControlledBy(existing, owner.metadata.uid)) {
+      throw new ChildConflictError({ kind: type.kind, name: desired.metadata.name! }, { kind: owner.kind ?? '', name: owner.metadata.name! });
+    }
+    if (containsSubset(existing, withOwner)) return { object: existing, written: false };
+  }
+  const object = await client.apply<T>(type, withOwner, { force: true });
+  return { object, written: true };
+}

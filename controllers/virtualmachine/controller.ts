@@ -1,0 +1,45 @@
+// The VirtualMachine controller: what it watches and how events become keys.
+import { IPAllocations, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
+import type { VirtualMachine } from '../../pkg/api/types.generated.js';
+import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, Secrets, Services, VirtualMachinePools } from '../../pkg/kube/resources.js';
+import { Controller } from '../../pkg/runtime/controller/controller.js';
+import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
+import type { Manager } from '../../pkg/runtime/manager/manager.js';
+import { keyOf, type KubeObject } from '../../pkg/runtime/object.js';
+import { specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
+import type { IpAllocator } from '../network/allocator.js';
+import { registerReferenceIndexes } from '../shared/indexes.js';
+import { labelKeys } from '../shared/labels.js';
+import { networkIndex, volumeIndex } from '../shared/references.js';
+import { VirtualMachineReconciler } from './reconcile.js';
+
+/** KubeVirt objects made from a VM template carry the Stratus VM's name in a label. */
+const byVmLabel = enqueueMapped((o: KubeObject) => {
+  const vm = o.metadata.labels?.[labelKeys.virtualMachine];
+  return vm ? [`${o.metadata.namespace}/${vm}`] : [];
+});
+
+export function virtualMachineController(mgr: Manager, allocator: IpAllocator, workers = 4): Controller {
+  registerReferenceIndexes(mgr);
+  const controller = new Controller({
+    name: 'virtualmachine',
+    reconciler: new VirtualMachineReconciler(mgr.client, mgr.cache, allocator, mgr.eventRecorder('virtualmachine-controller')),
+    workers,
+    logger: mgr.log,
+    metrics: mgr.metrics,
+  });
+  const vms = mgr.cache.informer<VirtualMachine>(VirtualMachines);
+  const owner = { group: 'stratus.dev', kind: 'VirtualMachine' };
+  controller.watch(vms, enqueueObject, specOrMetadataChanged);
+  controller.watch(mgr.cache.informer(KubeVirtVirtualMachines), byVmLabel);
+  controller.watch(mgr.cache.informer(KubeVirtVirtualMachineInstances), byVmLabel);
+  controller.watch(mgr.cache.informer(VirtualMachinePools), enqueueOwner(owner));
+  controller.watch(mgr.cache.informer(Services), enqueueOwner(owner));
+  controller.watch(mgr.cache.informer(Secrets), enqueueOwner(owner));
+  controller.watch(mgr.cache.informer(IPAllocations), enqueueOwner(owner));
+  // A Volume or Network becoming ready (or appearing) lets its VMs go on.
+  const users = (index: string) => enqueueMapped((o: KubeObject) => vms.indexer.byIndex(index, keyOf(o)).map(keyOf));
+  controller.watch(mgr.cache.informer(Volumes), users(volumeIndex));
+  controller.watch(mgr.cache.informer(Networks), users(networkIndex));
+  return controller;
+}

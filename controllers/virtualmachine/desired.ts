@@ -1,0 +1,154 @@
+// What a Stratus VirtualMachine becomes in KubeVirt: a VirtualMachine (or a
+// VirtualMachinePool for a group), a Secret with its SSH keys, and a Service
+// for its ports. Pure functions of the spec and the resolved references.
+import type { VirtualMachine } from '../../pkg/api/types.generated.js';
+import type { Service } from '../../pkg/kube/core-types.js';
+import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeVirtVirtualMachine, VirtualMachinePool, VmiSpec } from '../../pkg/simulators/kubevirt/types.js';
+import { childLabels, labelKeys, managedBy, networkMemberLabel } from '../shared/labels.js';
+import { networkData, type ResolvedInterface } from './addressing.js';
+
+export const appliedSpecAnnotation = 'stratus.dev/applied-spec';
+export const restartAnnotation = 'stratus.dev/restart-requested-at';
+
+export interface ResolvedReferences {
+  /** Volume name → the claim holding its data. */
+  claims: Map<string, string>;
+  interfaces: ResolvedInterface[];
+}
+
+/** The spec fields that take effect only when the VM (re)starts. */
+export function restartRelevant(vm: VirtualMachine): Record<string, unknown> {
+  const { cpu, memory, instancetype, rootDisk, disks, networks, cloudInit, sshKeys, nodeSelector } = vm.spec;
+  return { cpu, memory, instancetype, rootDisk, disks, networks, cloudInit, sshKeys, nodeSelector };
+}
+
+export function sshSecretName(vm: VirtualMachine): string {
+  return `${vm.metadata.name}-ssh-keys`;
+}
+
+export function desiredSshSecret(vm: VirtualMachine): KubeObject | undefined {
+  if (!vm.spec.sshKeys?.length) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: sshSecretName(vm), namespace: vm.metadata.namespace, labels: childLabels('virtualMachine', vm.metadata.name!) },
+    type: 'Opaque',
+    stringData: Object.fromEntries(vm.spec.sshKeys.map((k, i) => [`key${i}`, k])),
+  };
+}
+
+function templateSpec(vm: VirtualMachine, refs: ResolvedReferences, group: boolean): { spec: VmiSpec; dataVolumeTemplates: KubeVirtVirtualMachine['spec']['dataVolumeTemplates'] } {
+  const s = vm.spec;
+  const name = vm.metadata.name!;
+  const disks: Record<string, unknown>[] = [{ name: 'rootdisk', disk: { bus: s.rootDisk.bus }, bootOrder: 1 }];
+  const volumes: Record<string, unknown>[] = [
+    s.rootDisk.image
+      ? { name: 'rootdisk', containerDisk: { image: s.rootDisk.image } }
+      : { name: 'rootdisk', persistentVolumeClaim: { claimName: refs.claims.get(s.rootDisk.volume!) ?? s.rootDisk.volume! } },
+  ];
+  const dataVolumeTemplates: NonNullable<KubeVirtVirtualMachine['spec']['dataVolumeTemplates']> = [];
+  for (const d of s.disks ?? []) {
+    disks.push({ name: d.name, disk: { bus: d.bus }, ...(d.readOnly ? { readOnly: true } : {}) });
+    if (d.volume) {
+      volumes.push({ name: d.name, persistentVolumeClaim: { claimName: refs.claims.get(d.volume) ?? d.volume, ...(d.readOnly ? { readOnly: true } : {}) } });
+    } else {
+      const dvName = `${name}-${d.name}`;
+      dataVolumeTemplates.push({
+        metadata: { name: dvName, labels: childLabels('virtualMachine', name) },
+        spec: {
+          source: { blank: {} },
+          storage: { resources: { requests: { storage: String(d.size) } }, ...(d.storageClassName ? { storageClassName: d.storageClassName } : {}) },
+        },
+      });
+      volumes.push({ name: d.name, dataVolume: { name: dvName } });
+    }
+  }
+  const netData = group ? undefined : networkData(refs.interfaces);
+  if (s.cloudInit || s.sshKeys?.length || netData) {
+    disks.push({ name: 'cloudinitdisk', disk: { bus: 'virtio' } });
+    const noCloud: Record<string, unknown> = {};
+    if (s.cloudInit?.userData) noCloud.userData = s.cloudInit.userData;
+    if (s.cloudInit?.userDataSecretRef) noCloud.secretRef = { name: s.cloudInit.userDataSecretRef.name };
+    if (!noCloud.userData && !noCloud.secretRef) noCloud.userData = '#cloud-config\n';
+    if (netData) noCloud.networkData = netData;
+    volumes.push({ name: 'cloudinitdisk', cloudInitNoCloud: noCloud });
+  }
+  const interfaces = refs.interfaces.map((i) => ({ name: i.name, ...(i.network ? { bridge: {} } : { masquerade: {} }), ...(group ? {} : { macAddress: i.mac }) }));
+  const networks = refs.interfaces.map((i) => (i.nad ? { name: i.name, multus: { networkName: i.nad } } : { name: i.name, pod: {} }));
+  const domain: VmiSpec['domain'] & Record<string, unknown> = { devices: { disks: disks as never, interfaces } };
+  if (!s.instancetype) {
+    domain.cpu = { cores: s.cpu?.cores ?? 1, ...(s.cpu?.dedicated ? { dedicatedCpuPlacement: true } : {}) };
+    const memory = String(s.memory ?? '1Gi');
+    domain.memory = { guest: memory };
+    domain.resources = { requests: { memory } };
+  }
+  const spec: VmiSpec & Record<string, unknown> = { domain, networks, volumes: volumes as never };
+  if (s.nodeSelector) spec.nodeSelector = s.nodeSelector;
+  if (s.sshKeys?.length) {
+    spec.accessCredentials = [{ sshPublicKey: { source: { secret: { secretName: sshSecretName(vm) } }, propagationMethod: { noCloud: {} } } }];
+  }
+  return { spec, dataVolumeTemplates: dataVolumeTemplates.length ? dataVolumeTemplates : undefined };
+}
+
+function templateLabels(vm: VirtualMachine): Record<string, string> {
+  const labels: Record<string, string> = { ...(vm.metadata.labels ?? {}), ...managedBy, [labelKeys.virtualMachine]: vm.metadata.name!, 'kubevirt.io/domain': vm.metadata.name! };
+  for (const n of vm.spec.networks ?? []) if (n.network) labels[networkMemberLabel(n.network)] = 'true';
+  return labels;
+}
+
+function kubevirtSpec(vm: VirtualMachine, refs: ResolvedReferences, group: boolean): KubeVirtVirtualMachine['spec'] {
+  const { spec, dataVolumeTemplates } = templateSpec(vm, refs, group);
+  const annotations: Record<string, string> = { [appliedSpecAnnotation]: JSON.stringify(restartRelevant(vm)) };
+  if (vm.spec.restartRequestedAt) annotations[restartAnnotation] = vm.spec.restartRequestedAt;
+  return {
+    runStrategy: vm.spec.powerState === 'Running' ? 'Always' : 'Halted',
+    ...(vm.spec.instancetype ? { instancetype: { kind: vm.spec.instancetype.kind, name: vm.spec.instancetype.name } } : {}),
+    ...(dataVolumeTemplates ? { dataVolumeTemplates } : {}),
+    template: { metadata: { labels: templateLabels(vm), annotations }, spec },
+  };
+}
+
+export function desiredKubeVirtVm(vm: VirtualMachine, refs: ResolvedReferences): KubeVirtVirtualMachine {
+  return {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { name: vm.metadata.name, namespace: vm.metadata.namespace, labels: childLabels('virtualMachine', vm.metadata.name!) },
+    spec: kubevirtSpec(vm, refs, false),
+  };
+}
+
+export function groupSelector(vm: VirtualMachine): Record<string, string> {
+  return { [labelKeys.virtualMachine]: vm.metadata.name! };
+}
+
+export function desiredPool(vm: VirtualMachine, refs: ResolvedReferences): VirtualMachinePool {
+  return {
+    apiVersion: 'pool.kubevirt.io/v1beta1',
+    kind: 'VirtualMachinePool',
+    metadata: { name: vm.metadata.name, namespace: vm.metadata.namespace, labels: childLabels('virtualMachine', vm.metadata.name!) },
+    spec: {
+      replicas: vm.spec.replicas ?? 1,
+      selector: { matchLabels: groupSelector(vm) },
+      virtualMachineTemplate: { metadata: { labels: { ...managedBy, ...groupSelector(vm) } }, spec: kubevirtSpec(vm, refs, true) },
+    },
+  };
+}
+
+export function serviceName(vm: VirtualMachine): string {
+  return vm.metadata.name!;
+}
+
+export function desiredService(vm: VirtualMachine): Service | undefined {
+  if (!vm.spec.ports?.length) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: serviceName(vm), namespace: vm.metadata.namespace, labels: childLabels('virtualMachine', vm.metadata.name!) },
+    spec: {
+      type: vm.spec.expose?.type ?? 'ClusterIP',
+      selector: groupSelector(vm),
+      ports: vm.spec.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: p.protocol })),
+    },
+  };
+}

@@ -1,0 +1,179 @@
+// VirtualMachine reconcile: resolve Volumes and Networks (waiting for them),
+// allocate addresses, write the KubeVirt objects, carry out restarts, and
+// report status.
+import { Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
+import type { Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
+import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, Secrets, Services, VirtualMachinePools } from '../../pkg/kube/resources.js';
+import { parseCidr } from '../../pkg/net/ipv4.js';
+import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
+import type { Cache } from '../../pkg/runtime/cache/cache.js';
+import type { Client } from '../../pkg/runtime/client/client.js';
+import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
+import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
+import type { ReconcileContext, Reconciler, Request } from '../../pkg/runtime/controller/types.js';
+import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
+import { isControlledBy } from '../../pkg/runtime/object.js';
+import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from '../../pkg/simulators/kubevirt/types.js';
+import { applyChild, ChildConflictError } from '../shared/children.js';
+import { volumesOfVm } from '../shared/references.js';
+import type { IpAllocator } from '../network/allocator.js';
+import { interfacesOf, stableMac, type ResolvedInterface } from './addressing.js';
+import {
+  desiredKubeVirtVm,
+  desiredPool,
+  desiredService,
+  desiredSshSecret,
+  restartAnnotation,
+  serviceName,
+  sshSecretName,
+  type ResolvedReferences,
+} from './desired.js';
+import { pendingChanges } from './pending.js';
+import { vmStatus, type VmObservation } from './status.js';
+
+export class VirtualMachineReconciler implements Reconciler {
+  constructor(
+    private readonly client: Client,
+    private readonly cache: Cache,
+    private readonly allocator: IpAllocator,
+    private readonly events: EventRecorder,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
+    const vm = this.cache.get<VirtualMachine>(VirtualMachines, req.namespace, req.name);
+    // Children and address allocations go with the VM through their owner references.
+    if (!vm || vm.metadata.deletionTimestamp) return;
+    const group = vm.spec.replicas !== undefined;
+    const o: VmObservation = { pendingChanges: [], restartedAt: vm.status?.restartedAt, now: this.now() };
+
+    const claims = this.resolveVolumes(vm, o);
+    const interfaces = await this.resolveInterfaces(vm, group, o);
+    if (!o.waiting && !o.blocked) {
+      try {
+        await this.applyChildren(vm, { claims, interfaces: interfaces! }, group, o);
+      } catch (err) {
+        if (!(err instanceof ChildConflictError)) throw err;
+        o.blocked = { reason: 'ChildConflict', message: err.message };
+      }
+    }
+    this.observe(vm, group, o);
+    if (!group && !o.waiting && !o.blocked) await this.restartIfAsked(vm, o, ctx);
+    await writeStatus(this.client, VirtualMachines, vm, vmStatus(vm, o));
+  }
+
+  /** Volume → claim; records what it waits for. */
+  private resolveVolumes(vm: VirtualMachine, o: VmObservation): Map<string, string> {
+    const claims = new Map<string, string>();
+    const waiting: string[] = [];
+    for (const name of volumesOfVm(vm)) {
+      const volume = this.cache.get<Volume>(Volumes, vm.metadata.namespace, name);
+      if (!volume) waiting.push(`Volume ${name} does not exist`);
+      else if (!isTrue(volume.status?.conditions, 'Ready')) {
+        waiting.push(`Volume ${name} is ${volume.status?.phase ?? 'not ready'}${volume.status?.progress ? ` (${volume.status.progress})` : ''}`);
+      } else claims.set(name, volume.status?.claimName ?? name);
+    }
+    if (waiting.length) o.waiting = { reason: 'WaitingForVolume', message: `waiting: ${waiting.join('; ')}` };
+    return claims;
+  }
+
+  /** Networks → attachment definitions and (for single VMs) allocated addresses. */
+  private async resolveInterfaces(vm: VirtualMachine, group: boolean, o: VmObservation): Promise<ResolvedInterface[] | undefined> {
+    const resolved: ResolvedInterface[] = [];
+    const waiting: string[] = [];
+    const conflicts: string[] = [];
+    const keep = new Set<string>();
+    for (const iface of interfacesOf(vm)) {
+      const mac = iface.macAddress?.toLowerCase() ?? stableMac(vm.metadata.uid!, iface.name);
+      if (!iface.network) {
+        resolved.push({ name: iface.name, mac });
+        continue;
+      }
+      const network = this.cache.get<Network>(Networks, vm.metadata.namespace, iface.network);
+      const nad = network?.status?.networkAttachmentDefinition;
+      if (!network || !nad || !isTrue(network.status?.conditions, 'Ready')) {
+        waiting.push(`Network ${iface.network} ${network ? 'is not Ready' : 'does not exist'}`);
+        continue;
+      }
+      const entry: ResolvedInterface = { name: iface.name, network: iface.network, nad: `${vm.metadata.namespace}/${nad}`, mac };
+      if (!group) {
+        keep.add(`${iface.network}/${iface.name}`);
+        const result = await this.allocator.ensure(vm, { network: iface.network, interface: iface.name, address: iface.ipAddress });
+        if ('conflict' in result) conflicts.push(`spec.networks[${iface.name}]: ${result.conflict}`);
+        else if ('waiting' in result) waiting.push(result.waiting);
+        else entry.address = { ip: result.address, prefix: parseCidr(network.spec.cidr).prefix, gateway: network.spec.gateway };
+      }
+      resolved.push(entry);
+    }
+    if (!group && !waiting.length) await this.allocator.release(vm, keep);
+    if (conflicts.length) o.blocked = { reason: 'AddressConflict', message: conflicts.join('; ') };
+    else if (waiting.length && !o.waiting) o.waiting = { reason: 'WaitingForNetwork', message: `waiting: ${waiting.join('; ')}` };
+    return waiting.length || conflicts.length ? undefined : resolved;
+  }
+
+  private async applyChildren(vm: VirtualMachine, refs: ResolvedReferences, group: boolean, o: VmObservation): Promise<void> {
+    const secret = desiredSshSecret(vm);
+    if (secret) await applyChild(this.client, this.cache, Secrets, vm, secret);
+    else await this.deleteOwned(vm, Secrets, sshSecretName(vm));
+    if (group) await applyChild(this.client, this.cache, VirtualMachinePools, vm, desiredPool(vm, refs));
+    else await applyChild(this.client, this.cache, KubeVirtVirtualMachines, vm, desiredKubeVirtVm(vm, refs));
+    const service = desiredService(vm);
+    if (service) {
+      await applyChild(this.client, this.cache, Services, vm, service);
+      o.serviceName = serviceName(vm);
+    } else await this.deleteOwned(vm, Services, serviceName(vm));
+  }
+
+  private async deleteOwned(vm: VirtualMachine, type: typeof Services, name: string): Promise<void> {
+    const existing = this.cache.get(type, vm.metadata.namespace, name);
+    if (!existing || !isControlledBy(existing, vm.metadata.uid)) return;
+    await this.client.delete(type, vm.metadata.namespace, name, { preconditions: { uid: existing.metadata.uid } }).catch((err: unknown) => {
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    });
+  }
+
+  /** Reads back what KubeVirt reports. */
+  private observe(vm: VirtualMachine, group: boolean, o: VmObservation): void {
+    const ns = vm.metadata.namespace;
+    if (group) {
+      const pool = this.cache.get<VirtualMachinePool>(VirtualMachinePools, ns, vm.metadata.name!);
+      o.pool = pool && isControlledBy(pool, vm.metadata.uid) ? pool : undefined;
+      o.poolMembers = o.pool ? this.cache.ownedBy<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, o.pool.metadata.uid!) : [];
+      return;
+    }
+    const kv = this.cache.get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, ns, vm.metadata.name!);
+    o.kubevirtVm = kv && isControlledBy(kv, vm.metadata.uid) ? kv : undefined;
+    const vmi = this.cache.get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, ns, vm.metadata.name!);
+    o.vmi = vmi && o.kubevirtVm && isControlledBy(vmi, o.kubevirtVm.metadata.uid) ? vmi : undefined;
+    if (!o.serviceName && this.cache.get(Services, ns, serviceName(vm))) o.serviceName = vm.spec.ports?.length ? serviceName(vm) : undefined;
+    o.pendingChanges = o.vmi && !o.vmi.metadata.deletionTimestamp ? pendingChanges(vm, o.vmi) : [];
+  }
+
+  /**
+   * A new restartRequestedAt, or pending changes under updatePolicy
+   * Automatic, restart the VM once: deleting the VMI makes KubeVirt start a
+   * fresh one from the template, which carries the request's value, so the
+   * restart is recognised as done even after a controller crash.
+   */
+  private async restartIfAsked(vm: VirtualMachine, o: VmObservation, ctx: ReconcileContext): Promise<void> {
+    const vmi = o.vmi;
+    const requested = vm.spec.restartRequestedAt;
+    const running = !!vmi && !vmi.metadata.deletionTimestamp && vm.spec.powerState === 'Running';
+    let reason: string | undefined;
+    if (requested && requested !== vm.status?.restartedAt) {
+      if (!running || vmi.metadata.annotations?.[restartAnnotation] === requested) o.restartedAt = requested;
+      else reason = `restart requested at ${requested}`;
+    }
+    if (!reason && running && vm.spec.updatePolicy === 'Automatic' && o.pendingChanges.length) {
+      reason = `applying ${o.pendingChanges.join(', ')} (updatePolicy Automatic)`;
+    }
+    if (!reason || !vmi) return;
+    try {
+      await this.client.delete(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { preconditions: { uid: vmi.metadata.uid } });
+      ctx.log.info('restarting', { reason });
+      this.events.event(vm, 'Normal', 'Restarting', `restarting: ${reason}`);
+    } catch (err) {
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// The Volume controller: what it watches and how events become keys.
+import { Apps, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
+import type { App, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
+import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
+import { DataVolumes, PersistentVolumeClaims, StorageClasses } from '../../pkg/kube/resources.js';
+import { Controller } from '../../pkg/runtime/controller/controller.js';
+import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
+import type { Manager } from '../../pkg/runtime/manager/manager.js';
+import { specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
+import { labelKeys } from '../shared/labels.js';
+import { inNamespace, volumesOfApp, volumesOfVm } from '../shared/references.js';
+import { registerReferenceIndexes } from '../shared/indexes.js';
+import { VolumeReconciler } from './reconcile.js';
+
+export function volumeController(mgr: Manager, workers = 2): Controller {
+  registerReferenceIndexes(mgr);
+  const controller = new Controller({
+    name: 'volume',
+    reconciler: new VolumeReconciler(mgr.client, mgr.cache, mgr.eventRecorder('volume-controller')),
+    workers,
+    logger: mgr.log,
+    metrics: mgr.metrics,
+  });
+  controller.watch(mgr.cache.informer<Volume>(Volumes), enqueueObject, specOrMetadataChanged);
+  // The claim may be ours or CDI's (for a DataVolume): both carry our label.
+  controller.watch(
+    mgr.cache.informer<PersistentVolumeClaim>(PersistentVolumeClaims),
+    enqueueMapped((c) => (c.metadata.labels?.[labelKeys.volume] ? [`${c.metadata.namespace}/${c.metadata.labels[labelKeys.volume]}`] : [])),
+  );
+  controller.watch(mgr.cache.informer(DataVolumes), enqueueOwner({ group: 'stratus.dev', kind: 'Volume' }));
+  // Users: a VM or App that starts or stops naming a Volume changes its usedBy and its protection.
+  controller.watch(mgr.cache.informer<VirtualMachine>(VirtualMachines), enqueueMapped((vm) => inNamespace(vm.metadata.namespace, volumesOfVm(vm))));
+  controller.watch(mgr.cache.informer<App>(Apps), enqueueMapped((app) => inNamespace(app.metadata.namespace, volumesOfApp(app))));
+  // A clone waits for its source Volume to be Ready.
+  const volumes = mgr.cache.informer<Volume>(Volumes);
+  controller.watch(volumes, enqueueMapped((source) => volumes.list().filter((v) => v.spec.source?.volume?.name === source.metadata.name && v.metadata.namespace === source.metadata.namespace).map((v) => `${v.metadata.namespace}/${v.metadata.name}`)));
+  mgr.cache.informer(StorageClasses);
+  return controller;
+}

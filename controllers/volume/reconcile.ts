@@ -1,0 +1,141 @@
+// Volume reconcile: fetch → deletion (protection, reclaim) or finalizer →
+// claim or DataVolume → growth → status.
+import { Apps, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
+import type { App, VirtualMachine, Volume, VolumeUser } from '../../pkg/api/types.generated.js';
+import type { PersistentVolumeClaim, StorageClass } from '../../pkg/kube/core-types.js';
+import { DataVolumes, PersistentVolumeClaims, StorageClasses } from '../../pkg/kube/resources.js';
+import { isNotFound } from '../../pkg/runtime/client/api-error.js';
+import type { Cache } from '../../pkg/runtime/cache/cache.js';
+import type { Client } from '../../pkg/runtime/client/client.js';
+import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
+import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
+import type { ReconcileContext, Reconciler, Request } from '../../pkg/runtime/controller/types.js';
+import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
+import { isControlledBy, type KubeObject } from '../../pkg/runtime/object.js';
+import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
+import type { DataVolume } from '../../pkg/simulators/cdi/types.js';
+import { applyChild, ChildConflictError } from '../shared/children.js';
+import { volumeIndex } from '../shared/references.js';
+import { claimGrowth, claimName, desiredClaim, desiredDataVolume, importsData } from './desired.js';
+import { volumeStatus, type VolumeObservation } from './status.js';
+
+export const volumeFinalizer = 'stratus.dev/volume-protection';
+
+export class VolumeReconciler implements Reconciler {
+  constructor(
+    private readonly client: Client,
+    private readonly cache: Cache,
+    private readonly events: EventRecorder,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** VirtualMachines and Apps in the namespace that name this Volume, running or not. */
+  users(volume: Volume): VolumeUser[] {
+    const key = `${volume.metadata.namespace}/${volume.metadata.name}`;
+    const vms = this.cache.byIndex<VirtualMachine>(VirtualMachines, volumeIndex, key).map((v) => ({ kind: 'VirtualMachine', name: v.metadata.name! }));
+    const apps = this.cache.byIndex<App>(Apps, volumeIndex, key).map((a) => ({ kind: 'App', name: a.metadata.name! }));
+    return [...vms, ...apps].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  }
+
+  async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
+    const volume = this.cache.get<Volume>(Volumes, req.namespace, req.name);
+    if (!volume) return;
+    const users = this.users(volume);
+    if (volume.metadata.deletionTimestamp) return this.delete(volume, users, ctx);
+    if (await addFinalizer(this.client, Volumes, volume, volumeFinalizer)) return; // the update wakes us again
+
+    const observation: VolumeObservation = { users, deleting: false, now: this.now() };
+    try {
+      await this.ensureStorage(volume, observation);
+    } catch (err) {
+      if (!(err instanceof ChildConflictError)) throw err;
+      observation.blocked = { reason: 'ClaimConflict', message: err.message, stalled: true };
+    }
+    const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, volume.metadata.namespace, claimName(volume));
+    observation.claim = claim && (isControlledBy(claim, volume.metadata.uid) || this.claimOfOurDataVolume(volume, claim)) ? claim : undefined;
+    observation.expandable = this.expandable(observation.claim);
+    const before = volume.status?.phase;
+    const status = volumeStatus(volume, observation);
+    if (await writeStatus(this.client, Volumes, volume, status)) {
+      if (before !== status.phase && status.phase === 'Failed') {
+        this.events.event(volume, 'Warning', status.conditions?.find((c) => c.type === 'Stalled')?.reason ?? 'Failed', status.conditions?.[0]?.message ?? '');
+      }
+    }
+  }
+
+  private claimOfOurDataVolume(volume: Volume, claim: PersistentVolumeClaim): boolean {
+    const dv = this.cache.get<DataVolume>(DataVolumes, volume.metadata.namespace, claimName(volume));
+    return !!dv && isControlledBy(dv, volume.metadata.uid) && isControlledBy(claim, dv.metadata.uid);
+  }
+
+  private expandable(claim: PersistentVolumeClaim | undefined): boolean | undefined {
+    const name = claim?.spec.storageClassName;
+    if (!name) return undefined;
+    return this.cache.get<StorageClass>(StorageClasses, undefined, name)?.allowVolumeExpansion ?? undefined;
+  }
+
+  private async ensureStorage(volume: Volume, o: VolumeObservation): Promise<void> {
+    if (!importsData(volume)) {
+      await applyChild(this.client, this.cache, PersistentVolumeClaims, volume, desiredClaim(volume));
+      return;
+    }
+    let sourceClaim: string | undefined;
+    const cloneOf = volume.spec.source?.volume?.name;
+    if (cloneOf) {
+      const source = this.cache.get<Volume>(Volumes, volume.metadata.namespace, cloneOf);
+      if (!source || !isTrue(source.status?.conditions, 'Ready')) {
+        o.blocked = { reason: 'WaitingForSource', message: `waiting for Volume ${cloneOf} to be Ready before cloning it`, stalled: false };
+        return;
+      }
+      sourceClaim = source.status?.claimName ?? cloneOf;
+    }
+    // A DataVolume's spec is fixed once made (CDI refuses changes); growth goes to its claim.
+    const existing = this.cache.get<DataVolume>(DataVolumes, volume.metadata.namespace, claimName(volume));
+    if (!existing) {
+      await applyChild(this.client, this.cache, DataVolumes, volume, desiredDataVolume(volume, sourceClaim));
+      return;
+    }
+    if (!isControlledBy(existing, volume.metadata.uid)) {
+      throw new ChildConflictError({ kind: 'DataVolume', name: claimName(volume) }, { kind: 'Volume', name: volume.metadata.name! });
+    }
+    o.dataVolume = existing;
+    const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, volume.metadata.namespace, claimName(volume));
+    const requested = claim?.spec.resources?.requests?.storage;
+    if (claim?.status?.phase === 'Bound' && existing.status?.phase === 'Succeeded' && requested !== String(volume.spec.size)) {
+      // CDI made the claim, so its request is CDI's field: take it over for the growth.
+      await this.client.apply(PersistentVolumeClaims, claimGrowth(volume), { force: true });
+    }
+  }
+
+  private async delete(volume: Volume, users: VolumeUser[], ctx: ReconcileContext): Promise<void> {
+    if (!hasFinalizer(volume, volumeFinalizer)) return;
+    if (users.length > 0) {
+      const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, volume.metadata.namespace, claimName(volume));
+      await writeStatus(this.client, Volumes, volume, volumeStatus(volume, { users, claim, deleting: true, now: this.now() }));
+      return;
+    }
+    if (volume.spec.reclaimPolicy === 'Retain') await this.retainClaim(volume, ctx);
+    await removeFinalizer(this.client, Volumes, volume, volumeFinalizer);
+  }
+
+  /** Releases the claim from the Volume (and its DataVolume) so garbage collection leaves it. */
+  private async retainClaim(volume: Volume, ctx: ReconcileContext): Promise<void> {
+    const ns = volume.metadata.namespace;
+    const name = claimName(volume);
+    const dv = this.cache.get<DataVolume>(DataVolumes, ns, name);
+    const ours = new Set([volume.metadata.uid, dv && isControlledBy(dv, volume.metadata.uid) ? dv.metadata.uid : undefined].filter(Boolean));
+    const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, ns, name);
+    if (claim && (claim.metadata.ownerReferences ?? []).some((r) => ours.has(r.uid))) {
+      await this.client.mergePatch<KubeObject>(PersistentVolumeClaims, ns, name, {
+        metadata: { resourceVersion: claim.metadata.resourceVersion, ownerReferences: (claim.metadata.ownerReferences ?? []).filter((r) => !ours.has(r.uid)) },
+      });
+      ctx.log.info('retained claim', { claim: name });
+      this.events.event(volume, 'Normal', 'ClaimRetained', `reclaimPolicy Retain: claim ${name} and its data are kept`);
+    }
+    if (dv && ours.has(dv.metadata.uid)) {
+      await this.client.delete(DataVolumes, ns, name, { propagationPolicy: 'Orphan', preconditions: { uid: dv.metadata.uid } }).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+    }
+  }
+}

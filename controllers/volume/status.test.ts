@@ -1,0 +1,60 @@
+import type { Volume } from '../../pkg/api/types.generated.js';
+import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
+import type { DataVolume } from '../../pkg/simulators/cdi/types.js';
+import { volumeStatus, type VolumeObservation } from './status.js';
+
+const volume: Volume = {
+  apiVersion: 'stratus.dev/v1alpha1',
+  kind: 'Volume',
+  metadata: { name: 'data', namespace: 'ns', generation: 3 },
+  spec: { size: '10Gi', accessMode: 'ReadWriteOnce', volumeMode: 'Filesystem', reclaimPolicy: 'Delete' },
+};
+const claim = (phase: 'Pending' | 'Bound', capacity?: string): PersistentVolumeClaim => ({
+  metadata: { name: 'data' },
+  spec: {},
+  status: { phase, ...(capacity ? { capacity: { storage: capacity } } : {}) },
+});
+const dv = (phase: string, extra: Partial<NonNullable<DataVolume['status']>> = {}): DataVolume => ({
+  metadata: { name: 'data' },
+  spec: {},
+  status: { phase, ...extra },
+});
+const base: VolumeObservation = { users: [], deleting: false, now: Date.parse('2026-01-01T00:00:00Z') };
+const kinds = (s: ReturnType<typeof volumeStatus>) => (s.conditions ?? []).map((c) => `${c.type}=${c.status}:${c.reason}`);
+
+describe('volumeStatus', () => {
+  it.each<[string, Partial<VolumeObservation>, string, string[]]>([
+    ['no claim yet', {}, 'Pending', ['Ready=False:Provisioning', 'Reconciling=True:Provisioning']],
+    ['claim pending', { claim: claim('Pending') }, 'Pending', ['Ready=False:Provisioning', 'Reconciling=True:Provisioning']],
+    ['bound, unused', { claim: claim('Bound', '10Gi') }, 'Available', ['Ready=True:Available']],
+    ['bound and used', { claim: claim('Bound', '10Gi'), users: [{ kind: 'VirtualMachine', name: 'db' }] }, 'InUse', ['Ready=True:InUse']],
+    ['growing', { claim: claim('Bound', '5Gi'), expandable: true }, 'Resizing', ['Ready=False:Resizing', 'Reconciling=True:Resizing']],
+    ['cannot grow', { claim: claim('Bound', '5Gi'), expandable: false }, 'Failed', ['Ready=False:ExpansionNotSupported', 'Stalled=True:ExpansionNotSupported']],
+    ['importing', { dataVolume: dv('ImportInProgress', { progress: '45.00%' }), claim: claim('Bound', '10Gi') }, 'Importing', ['Ready=False:Importing', 'Reconciling=True:Importing']],
+    [
+      'import keeps failing',
+      { dataVolume: dv('ImportInProgress', { restartCount: 2, conditions: [{ type: 'Running', status: 'False', reason: 'Error', message: 'got 404' }] }) },
+      'Failed',
+      ['Ready=False:ImportFailed', 'Stalled=True:ImportFailed'],
+    ],
+    ['imported', { dataVolume: dv('Succeeded', { progress: '100.0%' }), claim: claim('Bound', '10Gi') }, 'Available', ['Ready=True:Available']],
+    ['name clash', { blocked: { reason: 'ClaimConflict', message: 'exists', stalled: true } }, 'Failed', ['Ready=False:ClaimConflict', 'Stalled=True:ClaimConflict']],
+    [
+      'deleting while used',
+      { deleting: true, users: [{ kind: 'App', name: 'web' }], claim: claim('Bound', '10Gi') },
+      'InUse',
+      ['Ready=False:DeletionBlocked', 'Reconciling=True:DeletionBlocked'],
+    ],
+  ])('%s', (_, o, phase, conditions) => {
+    const s = volumeStatus(volume, { ...base, ...o });
+    expect(s.phase).toBe(phase);
+    expect(kinds(s)).toEqual(conditions);
+    expect(s.observedGeneration).toBe(3);
+  });
+
+  it('reports capacity, progress, users and who blocks a deletion', () => {
+    const s = volumeStatus(volume, { ...base, deleting: true, users: [{ kind: 'App', name: 'web' }], claim: claim('Bound', '10Gi'), dataVolume: dv('Succeeded', { progress: '100.0%' }) });
+    expect(s).toMatchObject({ capacity: '10Gi', progress: '100.0%', claimName: 'data', usedBy: [{ kind: 'App', name: 'web' }] });
+    expect(s.conditions?.[0]?.message).toContain('used by App web');
+  });
+});

@@ -1,0 +1,90 @@
+// A Volume's status from what is observed: its claim, its DataVolume, its
+// users and anything that blocks it.
+import type { Volume, VolumeStatus, VolumeUser } from '../../pkg/api/types.generated.js';
+import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
+import { parseQuantity } from '../../pkg/kube/quantity.js';
+import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
+import type { DataVolume } from '../../pkg/simulators/cdi/types.js';
+
+export interface VolumeObservation {
+  claim?: PersistentVolumeClaim;
+  dataVolume?: DataVolume;
+  users: VolumeUser[];
+  /** Set when the Volume cannot go on by itself: a name clash, a source that is missing, … */
+  blocked?: { reason: string; message: string; stalled: boolean };
+  /** Whether the StorageClass allows expansion (undefined: unknown). */
+  expandable?: boolean;
+  deleting: boolean;
+  now: number;
+}
+
+type Phase = NonNullable<VolumeStatus['phase']>;
+
+function importFailure(dv: DataVolume | undefined): string | undefined {
+  if (!dv?.status) return undefined;
+  const running = dv.status.conditions?.find((c) => c.type === 'Running');
+  if (dv.status.phase === 'Failed') return running?.message || 'the import failed';
+  if ((dv.status.restartCount ?? 0) > 0 && running?.status === 'False' && running.reason === 'Error') {
+    return `${running.message} (retried ${dv.status.restartCount} times)`;
+  }
+  return undefined;
+}
+
+function assess(volume: Volume, o: VolumeObservation): { phase: Phase; summary: Summary } {
+  const name = volume.metadata.name;
+  const inUse = o.users.length > 0;
+  const usedBy = o.users.map((u) => `${u.kind} ${u.name}`).join(', ');
+  if (o.deleting && inUse) {
+    return { phase: 'InUse', summary: { state: 'progressing', reason: 'DeletionBlocked', message: `deletion waits until nothing uses the Volume; used by ${usedBy}` } };
+  }
+  if (o.blocked) {
+    return { phase: o.blocked.stalled ? 'Failed' : 'Pending', summary: { state: o.blocked.stalled ? 'stalled' : 'progressing', reason: o.blocked.reason, message: o.blocked.message } };
+  }
+  const failure = importFailure(o.dataVolume);
+  if (failure) return { phase: 'Failed', summary: { state: 'stalled', reason: 'ImportFailed', message: failure } };
+  const dvPhase = o.dataVolume?.status?.phase;
+  if (o.dataVolume && dvPhase !== 'Succeeded') {
+    if (dvPhase && /^(Import|Clone|CSIClone|SmartClone|Upload)/.test(dvPhase)) {
+      const progress = o.dataVolume.status?.progress;
+      return {
+        phase: 'Importing',
+        summary: { state: 'progressing', reason: 'Importing', message: `${dvPhase}${progress && progress !== 'N/A' ? ` (${progress})` : ''}` },
+      };
+    }
+    return { phase: 'Pending', summary: { state: 'progressing', reason: 'Provisioning', message: `waiting for the DataVolume (phase ${dvPhase ?? 'unknown'})` } };
+  }
+  if (!o.claim || o.claim.status?.phase !== 'Bound') {
+    return { phase: 'Pending', summary: { state: 'progressing', reason: 'Provisioning', message: `waiting for claim ${name} to be bound` } };
+  }
+  const capacity = o.claim.status.capacity?.storage;
+  if (capacity && parseQuantity(capacity) < parseQuantity(volume.spec.size)) {
+    if (o.expandable === false) {
+      return {
+        phase: 'Failed',
+        summary: { state: 'stalled', reason: 'ExpansionNotSupported', message: `the StorageClass does not allow expansion; the claim stays at ${capacity}` },
+      };
+    }
+    return { phase: 'Resizing', summary: { state: 'progressing', reason: 'Resizing', message: `growing from ${capacity} to ${String(volume.spec.size)}` } };
+  }
+  return inUse
+    ? { phase: 'InUse', summary: { state: 'ready', reason: 'InUse', message: `used by ${usedBy}` } }
+    : { phase: 'Available', summary: { state: 'ready', reason: 'Available', message: `claim ${name} is bound (${capacity ?? 'capacity unknown'})` } };
+}
+
+export function volumeStatus(volume: Volume, o: VolumeObservation): VolumeStatus {
+  const { phase, summary } = assess(volume, o);
+  const status: VolumeStatus = {
+    observedGeneration: volume.metadata.generation,
+    conditions: summarize(volume.status?.conditions, summary, volume.metadata.generation, o.now),
+    phase,
+    claimName: o.claim?.metadata.name ?? volume.metadata.name!,
+  };
+  if (o.users.length) status.usedBy = o.users;
+  const capacity = o.claim?.status?.capacity?.storage;
+  if (capacity) status.capacity = capacity;
+  const progress = o.dataVolume?.status?.progress;
+  if (progress) status.progress = progress;
+  const restarts = o.dataVolume?.status?.restartCount;
+  if (restarts) status.restarts = restarts;
+  return status;
+}

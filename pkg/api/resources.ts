@@ -1,0 +1,14 @@
+// The resource types of Stratus's own kinds.
+import type { ResourceType } from '../runtime/client/resource.js';
+import { group, version } from './schema/common.js';
+
+const t = (resource: string, kind: string): ResourceType => ({ group, version, resource, kind, namespaced: true });
+
+export const VirtualMachines = t('virtualmachines', 'VirtualMachine');
+export const Volumes = t('volumes', 'Volume');
+export const Networks = t('networks', 'Network');
+export const Apps = t('apps', 'App');
+export const Scalers = t('scalers', 'Scaler');
+export const IPAllocations = t('ipallocations', 'IPAllocation');
+
+export const stratusKinds = [VirtualMachines, Volumes, Networks, Apps, Scalers, IPAllocations];

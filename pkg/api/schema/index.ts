@@ -1,0 +1,14 @@
+// Every kind Stratus defines, in the order their CRDs are written.
+import { app } from './app.js';
+import { ipAllocation } from './ip-allocation.js';
+import type { KindDefinition } from './kind.js';
+import { network } from './network.js';
+import { scaler } from './scaler.js';
+import { virtualMachine } from './virtual-machine.js';
+import { volume } from './volume.js';
+
+export const kinds: KindDefinition[] = [virtualMachine, volume, network, app, scaler, ipAllocation];
+
+export { group, version, apiVersion } from './common.js';
+export type { KindDefinition } from './kind.js';
+export type { Schema, Rule } from './builder.js';

@@ -1,0 +1,113 @@
+// Volume: a persistent disk (a PVC, or a CDI DataVolume when its data is imported or cloned).
+import { enumOf, object, quantity, rule, string } from './builder.js';
+import { conditions, localObjectReference, objectName, observedGeneration } from './common.js';
+import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
+import { array, integer } from './builder.js';
+
+const source = object(
+  {
+    blank: object({}, { description: 'An empty disk (the default).' }),
+    http: object(
+      {
+        url: string({
+          description: 'Where to download the image (raw, qcow2, optionally compressed).',
+          maxLength: 2048,
+          rules: [rule("isURL(self) && (url(self).getScheme() == 'http' || url(self).getScheme() == 'https')", 'must be an http or https URL')],
+        }),
+        secretRef: localObjectReference,
+      },
+      { name: 'HttpSource', description: 'Import a disk image over HTTP(S).', required: ['url'] },
+    ),
+    registry: object(
+      {
+        url: string({
+          description: 'A container image holding the disk, e.g. docker://quay.io/containerdisks/fedora:41.',
+          maxLength: 2048,
+          rules: [rule("self.startsWith('docker://') || self.startsWith('oci-archive://')", 'must start with docker:// or oci-archive://')],
+        }),
+      },
+      { name: 'RegistrySource', description: 'Import a disk from a container registry.', required: ['url'] },
+    ),
+    volume: object({ name: objectName('The Volume to copy, in the same namespace.') }, { name: 'VolumeCloneSource', description: 'Clone another Volume.', required: ['name'] }),
+  },
+  {
+    name: 'VolumeSource',
+    description: 'Where the initial data comes from; immutable.',
+    rules: [
+      rule('[has(self.blank), has(self.http), has(self.registry), has(self.volume)].filter(x, x).size() <= 1', 'set at most one of blank, http, registry and volume'),
+      { rule: 'self == oldSelf', message: 'source is immutable' },
+    ],
+  },
+);
+
+const spec = object(
+  {
+    size: quantity({
+      description: 'Capacity, e.g. 10Gi. May grow (if the StorageClass allows expansion), never shrink.',
+      rules: [
+        rule("quantity(string(self)).compareTo(quantity('1Mi')) >= 0", 'must be at least 1Mi'),
+        rule('quantity(string(self)).compareTo(quantity(string(oldSelf))) >= 0', 'size may not shrink'),
+      ],
+    }),
+    storageClassName: string({ description: 'The StorageClass (default: the cluster default). Immutable.', maxLength: 253 }),
+    accessMode: enumOf(['ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany', 'ReadWriteOncePod'], {
+      description: 'How nodes may attach it. Immutable.',
+      default: 'ReadWriteOnce',
+    }),
+    volumeMode: enumOf(['Filesystem', 'Block'], { description: 'A filesystem or a raw block device. Immutable.', default: 'Filesystem' }),
+    source,
+    reclaimPolicy: enumOf(['Delete', 'Retain'], {
+      description: 'When the Volume is deleted: Delete its claim and data, or Retain the claim (without an owner) for later use.',
+      default: 'Delete',
+    }),
+  },
+  { name: 'VolumeSpec', required: ['size'] },
+);
+
+const status = object(
+  {
+    observedGeneration: observedGeneration(),
+    conditions: conditions(),
+    phase: enumOf(['Pending', 'Importing', 'Available', 'InUse', 'Resizing', 'Failed'], { description: 'Where the Volume stands.' }),
+    capacity: string({ description: 'The capacity the claim has now.' }),
+    claimName: string({ description: 'The PersistentVolumeClaim holding the data.' }),
+    progress: string({ description: 'Import or clone progress, e.g. "45.00%".' }),
+    usedBy: array(
+      object(
+        { kind: string(), name: string() },
+        { name: 'VolumeUser', required: ['kind', 'name'] },
+      ),
+      { description: 'The VirtualMachines and Apps that use the Volume; it is not deleted while any does.', maxItems: 256 },
+    ),
+    restarts: integer({ description: 'How often the import was retried.' }),
+  },
+  { name: 'VolumeStatus' },
+);
+
+export const volume: KindDefinition = {
+  kind: 'Volume',
+  plural: 'volumes',
+  singular: 'volume',
+  shortNames: ['svol'],
+  categories: ['stratus'],
+  description: 'A persistent disk for VirtualMachines and Apps: blank, imported over HTTP or from a registry, or cloned from another Volume.',
+  spec,
+  status,
+  specRules: [
+    rule('has(self.storageClassName) == has(oldSelf.storageClassName) && (!has(self.storageClassName) || self.storageClassName == oldSelf.storageClassName)', 'storageClassName is immutable', {
+      fieldPath: '.storageClassName',
+    }),
+    rule('self.accessMode == oldSelf.accessMode', 'accessMode is immutable', { fieldPath: '.accessMode' }),
+    rule('self.volumeMode == oldSelf.volumeMode', 'volumeMode is immutable', { fieldPath: '.volumeMode' }),
+    rule('has(self.source) == has(oldSelf.source)', 'source is immutable', { fieldPath: '.source' }),
+  ],
+  printerColumns: [
+    readyColumn,
+    { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+    { name: 'Size', type: 'string', jsonPath: '.spec.size' },
+    { name: 'Capacity', type: 'string', jsonPath: '.status.capacity' },
+    { name: 'Progress', type: 'string', jsonPath: '.status.progress', priority: 1 },
+    { name: 'Claim', type: 'string', jsonPath: '.status.claimName', priority: 1 },
+    ageColumn,
+  ],
+};

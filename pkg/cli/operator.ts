@@ -1,0 +1,48 @@
+// Runs the Stratus controllers on a manager until told to stop: shared by
+// `stratus run` and `stratus up`.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'winston';
+import { registerControllers } from '../../controllers/index.js';
+import { installStratusCrds } from '../api/install.js';
+import { Manager } from '../runtime/manager/manager.js';
+
+export interface OperatorOptions {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  namespace?: string;
+  workers?: number;
+  healthAddress?: string;
+  leaderElection?: { namespace: string; name: string };
+  /** Install or update the CRDs first (stratus up does; stratus run leaves it to `stratus install`). */
+  installCrds?: boolean;
+}
+
+export interface RunningOperator {
+  manager: Manager;
+  /** Resolves when the manager stops; rejects when leadership is lost. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
+  const manager = new Manager({
+    kubeConfig: o.kubeConfig,
+    logger: o.logger,
+    namespace: o.namespace,
+    healthAddress: o.healthAddress,
+    leaderElection: o.leaderElection,
+    userAgent: 'stratus-controllers',
+  });
+  if (o.installCrds) await installStratusCrds(manager.client);
+  registerControllers(manager, { workers: o.workers });
+  const stop = new AbortController();
+  const done = manager.start(stop.signal);
+  return {
+    manager,
+    done,
+    async stop() {
+      stop.abort();
+      await done.catch(() => {});
+    },
+  };
+}
