@@ -118,6 +118,9 @@ export class IpAllocator {
 
   private async claim(owner: KubeObject, network: Network, request: AddressRequest, address: string): Promise<AllocationResult> {
     const name = allocationName(request.network, address);
+    // Known taken: answer from the cache, without a create that must fail.
+    const known = this.cache.get<IPAllocation>(IPAllocations, owner.metadata.namespace, name);
+    if (known && known.spec.owner.uid !== owner.metadata.uid) return this.takenBy(known, address, request.network);
     const allocation: IPAllocation = {
       apiVersion: 'stratus.dev/v1alpha1',
       kind: 'IPAllocation',
@@ -146,8 +149,12 @@ export class IpAllocator {
     }
     const holder = await this.client.tryGet<IPAllocation>(IPAllocations, owner.metadata.namespace, name);
     if (holder && holder.spec.owner.uid === owner.metadata.uid && holder.spec.owner.interface === request.interface) return { address };
+    return this.takenBy(holder, address, request.network);
+  }
+
+  private takenBy(holder: IPAllocation | undefined, address: string, network: string): AllocationResult {
     const who = holder ? `${holder.spec.owner.kind} ${holder.spec.owner.name}` : 'another object';
-    return { conflict: `${address} on Network ${request.network} is taken by ${who}` };
+    return { conflict: `${address} on Network ${network} is taken by ${who}` };
   }
 
   /**

@@ -34,7 +34,8 @@ export function desiredSshSecret(vm: VirtualMachine): KubeObject | undefined {
     kind: 'Secret',
     metadata: { name: sshSecretName(vm), namespace: vm.metadata.namespace, labels: childLabels('virtualMachine', vm.metadata.name!) },
     type: 'Opaque',
-    stringData: Object.fromEntries(vm.spec.sshKeys.map((k, i) => [`key${i}`, k])),
+    // data, not stringData: the apiserver stores data, so comparing with what exists stays exact.
+    data: Object.fromEntries(vm.spec.sshKeys.map((k, i) => [`key${i}`, Buffer.from(k).toString('base64')])),
   };
 }
 

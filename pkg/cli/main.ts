@@ -2,8 +2,9 @@
 import { ExitCode, UsageError, type Command } from './command.js';
 import { runCommand } from './run.js';
 import { upCommand } from './up.js';
+import { validateCommand } from './validate.js';
 
-const commands: Command[] = [upCommand, runCommand];
+const commands: Command[] = [upCommand, runCommand, validateCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -4,6 +4,9 @@ import { ControlPlane } from '../../pkg/controlplane/control-plane.js';
 import { locateBinaries } from '../../pkg/controlplane/binaries.js';
 import { startSimulators } from '../../pkg/simulators/index.js';
 import { createLogger } from '../../pkg/runtime/log/logger.js';
+import { installStratusCrds } from '../../pkg/api/install.js';
+import { Client } from '../../pkg/runtime/client/client.js';
+import { RestClient } from '../../pkg/runtime/client/rest-client.js';
 
 export interface TestEnvironment {
   kubeconfigPath: string;
@@ -20,6 +23,9 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
   await plane.start();
   // Simulators log warnings and errors only, so a failing test shows why.
   const sims = await startSimulators(plane.kubeConfig(), { logger: createLogger({ level: 'warn', format: 'text' }) });
+  const rest = new RestClient(plane.kubeConfig());
+  await installStratusCrds(new Client(rest));
+  rest.close();
   process.stderr.write(`[control plane] up with simulators in ${Date.now() - started} ms\n`);
   return {
     kubeconfigPath: plane.adminKubeconfigPath,

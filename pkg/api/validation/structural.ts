@@ -112,9 +112,11 @@ function walk(schema: Schema, value: unknown, path: string, errors: FieldError[]
   }
   const properties = schema.properties ?? {};
   for (const [k, v] of Object.entries(obj)) {
+    // ObjectMeta has its own rules (checked by the caller), not the CRD's.
+    if (path === '' && k === 'metadata') continue;
     const child = properties[k];
     if (child) walk(child, v, joinPath(path, k), errors);
-    else if (!schema['x-kubernetes-preserve-unknown-fields'] && !(path === '' && k === 'metadata')) {
+    else if (!schema['x-kubernetes-preserve-unknown-fields']) {
       errors.push({ path: joinPath(path, k), type: 'Unknown field', detail: `unknown field "${joinPath(path, k)}"` });
     }
   }

@@ -1,0 +1,72 @@
+// Manifests for the differential test: each is judged by the real apiserver
+// (dry run) and by the offline validator; verdicts and field paths must agree.
+// `old` makes a case an update of that object.
+import { parse } from 'yaml';
+import type { KubeObject } from '../../pkg/runtime/object.js';
+
+export interface Case {
+  name: string;
+  object: KubeObject;
+  old?: KubeObject;
+  /** The field paths the apiserver reports (empty: valid). */
+  expect: string[];
+}
+
+const y = (text: string): KubeObject => parse(text) as KubeObject;
+const meta = (kind: string, name: string) => `apiVersion: stratus.dev/v1alpha1\nkind: ${kind}\nmetadata: {name: ${name}}\n`;
+
+const volume = (spec: string) => y(`${meta('Volume', 'data')}spec: ${spec}`);
+const network = (spec: string) => y(`${meta('Network', 'net')}spec: ${spec}`);
+const vm = (spec: string) => y(`${meta('VirtualMachine', 'vm')}spec: ${spec}`);
+const app = (spec: string) => y(`${meta('App', 'web')}spec: ${spec}`);
+const scaler = (spec: string) => y(`${meta('Scaler', 'sc')}spec: ${spec}`);
+
+export const cases: Case[] = [
+  // Valid.
+  { name: 'a blank volume', object: volume('{size: 10Gi}'), expect: [] },
+  { name: 'a volume imported over https', object: volume('{size: 10Gi, source: {http: {url: "https://example.com/disk.qcow2"}}}'), expect: [] },
+  { name: 'a network with range and rules', object: network('{cidr: 10.0.0.0/24, gateway: 10.0.0.1, allocationRange: {start: 10.0.0.10, end: 10.0.0.20}, rules: {ingress: [{from: [{cidr: 10.1.0.0/16}], ports: [{port: 22}]}]}}'), expect: [] },
+  { name: 'a VM group from an image', object: vm('{replicas: 3, rootDisk: {image: "quay.io/containerdisks/fedora:41"}, disks: [{name: scratch, size: 1Gi}]}'), expect: [] },
+  { name: 'an app with a dependency', object: app('{image: nginx, dependsOn: [{kind: VirtualMachine, name: db}], env: [{name: DB, dependency: {kind: VirtualMachine, name: db}}]}'), expect: [] },
+  { name: 'a scaler to zero on an object metric', object: scaler('{scaleTargetRef: {kind: App, name: web}, minReplicas: 0, maxReplicas: 5, metrics: [{type: Object, object: {describedObject: {apiVersion: v1, kind: ConfigMap, name: q}, metric: {name: depth}, fieldPath: .data.depth, target: {type: AverageValue, averageValue: "5"}}}]}'), expect: [] },
+  { name: 'a volume that grows', old: volume('{size: 10Gi}'), object: volume('{size: 20Gi}'), expect: [] },
+
+  // Invalid on create.
+  { name: 'an unknown field', object: volume('{size: 10Gi, sizee: 20Gi}'), expect: ['spec.sizee'] },
+  // Enum, required, too-long and too-many errors make the apiserver skip the CEL rules and say so at <nil>.
+  { name: 'a wrong enum', object: volume('{size: 10Gi, accessMode: Sometimes}'), expect: ['spec.accessMode', '<nil>'] },
+  { name: 'a missing required field', object: volume('{accessMode: ReadWriteOnce}'), expect: ['spec.size', '<nil>'] },
+  { name: 'a malformed quantity', object: volume('{size: ten}'), expect: ['spec.size'] },
+  { name: 'a volume below 1Mi', object: volume('{size: 10Ki}'), expect: ['spec.size'] },
+  { name: 'two sources', object: volume('{size: 1Gi, source: {blank: {}, http: {url: "https://example.com/x"}}}'), expect: ['spec.source'] },
+  { name: 'an ftp URL', object: volume('{size: 1Gi, source: {http: {url: "ftp://example.com/x"}}}'), expect: ['spec.source.http.url'] },
+  { name: 'a bad CIDR', object: network('{cidr: 10.0.0.0/33}'), expect: ['spec.cidr'] },
+  { name: 'a gateway outside the CIDR', object: network('{cidr: 10.0.0.0/24, gateway: 10.0.1.1}'), expect: ['spec.gateway'] },
+  { name: 'an allocation range outside the CIDR', object: network('{cidr: 10.0.0.0/24, allocationRange: {start: 10.0.0.10, end: 10.0.1.20}}'), expect: ['spec.allocationRange'] },
+  { name: 'vlan on macvlan', object: network('{cidr: 10.0.0.0/24, type: macvlan, vlan: 10}'), expect: ['spec.type'] },
+  { name: 'a VLAN out of range', object: network('{cidr: 10.0.0.0/24, vlan: 5000}'), expect: ['spec.vlan'] },
+  { name: 'a rule peer with two kinds', object: network('{cidr: 10.0.0.0/24, rules: {ingress: [{from: [{cidr: 10.1.0.0/16, network: other}]}]}}'), expect: ['spec.rules.ingress[0].from[0]'] },
+  { name: 'replicas > 1 with a persistent root disk', object: vm('{replicas: 2, rootDisk: {volume: data}}'), expect: ['spec.replicas'] },
+  { name: 'a root disk with image and volume', object: vm('{rootDisk: {image: x, volume: data}}'), expect: ['spec.rootDisk'] },
+  { name: 'instancetype with cpu', object: vm('{rootDisk: {image: x}, instancetype: {name: u1.small}, cpu: {cores: 2}}'), expect: ['spec.instancetype'] },
+  { name: 'a fixed address that is not IPv4', object: vm('{rootDisk: {image: x}, networks: [{name: a, network: n, ipAddress: "fe80::1"}]}'), expect: ['spec.networks[0].ipAddress'] },
+  { name: 'a duplicate interface name', object: vm('{rootDisk: {image: x}, networks: [{name: a, network: n}, {name: a, network: m}]}'), expect: ['spec.networks[1]'] },
+  { name: 'two pod-network interfaces', object: vm('{rootDisk: {image: x}, networks: [{name: a}, {name: b}]}'), expect: ['spec.networks'] },
+  { name: 'memory below 64Mi', object: vm('{rootDisk: {image: x}, memory: 32Mi}'), expect: ['spec.memory'] },
+  { name: 'an interface name that is not a label', object: vm('{rootDisk: {image: x}, networks: [{name: Eth_0}]}'), expect: ['spec.networks[0].name'] },
+  { name: 'an env dependency not in dependsOn', object: app('{image: nginx, env: [{name: DB, dependency: {kind: App, name: db}}]}'), expect: ['spec.env'] },
+  { name: 'an env var with two sources', object: app('{image: nginx, env: [{name: A, value: x, secretKeyRef: {name: s, key: k}}]}'), expect: ['spec.env[0]'] },
+  // The scale subresource checks replicas too, naming the field by its JSON path.
+  { name: 'negative replicas', object: app('{image: nginx, replicas: -1}'), expect: ['spec.replicas', '.spec.replicas'] },
+  { name: 'min > max', object: scaler('{scaleTargetRef: {kind: App, name: web}, minReplicas: 5, maxReplicas: 2}'), expect: ['spec.minReplicas'] },
+  { name: 'scale to zero on cpu only', object: scaler('{scaleTargetRef: {kind: App, name: web}, minReplicas: 0, maxReplicas: 2}'), expect: ['spec.minReplicas'] },
+  { name: 'a metric whose field does not match its type', object: scaler('{scaleTargetRef: {kind: App, name: web}, maxReplicas: 2, metrics: [{type: Pods, resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}}]}'), expect: ['spec.metrics[0]'] },
+  { name: 'a utilization target without a value', object: scaler('{scaleTargetRef: {kind: App, name: web}, maxReplicas: 2, metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization}}}]}'), expect: ['spec.metrics[0].resource.target'] },
+
+  // Invalid on update.
+  { name: 'a volume that shrinks', old: volume('{size: 10Gi}'), object: volume('{size: 5Gi}'), expect: ['spec.size'] },
+  { name: 'a changed storage class', old: volume('{size: 1Gi, storageClassName: a}'), object: volume('{size: 1Gi, storageClassName: b}'), expect: ['spec.storageClassName'] },
+  { name: 'a changed volume source', old: volume('{size: 1Gi, source: {http: {url: "https://example.com/a"}}}'), object: volume('{size: 1Gi, source: {http: {url: "https://example.com/b"}}}'), expect: ['spec.source'] },
+  { name: 'a changed CIDR', old: network('{cidr: 10.0.0.0/24}'), object: network('{cidr: 10.0.1.0/24}'), expect: ['spec.cidr'] },
+  { name: 'replicas added to a single VM', old: vm('{rootDisk: {image: x}}'), object: vm('{replicas: 1, rootDisk: {image: x}}'), expect: ['spec.replicas'] },
+];

@@ -1,0 +1,41 @@
+// Every example passes `stratus validate` and a server dry run, and the
+// CRDs explain their fields.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { packageRoot } from '../../pkg/util/package-root.js';
+import { kubectl } from '../support/kube.js';
+
+const run = promisify(execFile);
+const examples = join(packageRoot(), 'examples');
+
+it('passes stratus validate', async () => {
+  const { stdout, stderr } = await run(process.execPath, [join(packageRoot(), 'bin', 'stratus.js'), 'validate', examples]);
+  expect(stdout).toBe('');
+  expect(stderr).toMatch(/^valid: \d+ documents, 0 invalid/);
+});
+
+it('rejects an invalid manifest with exit code 1 and the field path', async () => {
+  const result = await run(process.execPath, [join(packageRoot(), 'bin', 'stratus.js'), 'validate', join(packageRoot(), 'test', 'api', 'invalid-example.yaml')]).catch((e: { code: number; stdout: string }) => e);
+  expect((result as { code?: number }).code).toBe(1);
+  expect((result as { stdout: string }).stdout).toContain('spec.minReplicas: Invalid value: "object": minReplicas must not be greater than maxReplicas');
+});
+
+it('is accepted by the apiserver (server-side dry run)', async () => {
+  // A dry run creates nothing, so the examples' namespaces must exist for real.
+  const namespaces = ['demo-vm', 'demo-app', 'tenant-a', 'demo-group', 'demo-zero'];
+  for (const n of namespaces) await kubectl(['create', 'namespace', n]);
+  const r = await kubectl(['apply', '--server-side', '--dry-run=server', '-f', examples]);
+  await kubectl(['delete', 'namespace', '--wait=false', ...namespaces]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('virtualmachine.stratus.dev/web-1 serverside-applied (server dry run)');
+});
+
+it('documents the fields for kubectl explain', async () => {
+  const r = await kubectl(['explain', 'volumes.stratus.dev.spec.size']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('May grow');
+  const all = await kubectl(['api-resources', '--categories=stratus', '-o', 'name']);
+  expect(all.stdout.trim().split('\n').sort()).toEqual(['apps.stratus.dev', 'networks.stratus.dev', 'scalers.stratus.dev', 'virtualmachines.stratus.dev', 'volumes.stratus.dev']);
+});

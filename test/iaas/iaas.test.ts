@@ -1,0 +1,162 @@
+// The IaaS controllers on the real control plane with the simulators:
+// examples become Ready, power and restart work, Volumes in use are
+// protected, fixed addresses never double up, and steady state is silent.
+import { stringify } from 'yaml';
+import { IPAllocations, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
+import type { IPAllocation, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
+import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, NetworkAttachmentDefinitions, PersistentVolumeClaims } from '../../pkg/kube/resources.js';
+import type { RunningOperator } from '../../pkg/cli/operator.js';
+import type { Client } from '../../pkg/runtime/client/client.js';
+import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
+import type { KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/simulators/kubevirt/types.js';
+import { sleep } from '../../pkg/util/sleep.js';
+import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
+import { exampleIn, startTestOperator, writeCount } from '../support/operator.js';
+
+let client: Client;
+let ns: string;
+let operator: RunningOperator;
+
+beforeAll(async () => {
+  client = testClient();
+  ns = await createNamespace(client, 'iaas');
+  operator = await startTestOperator(ns);
+});
+afterAll(async () => {
+  await operator?.stop();
+  await deleteNamespace(client, ns);
+  client.rest.close();
+});
+
+const apply = async (objects: unknown[]) => {
+  const r = await kubectl(['apply', '--server-side', '-f', '-'], objects.map((o) => stringify(o)).join('---\n'));
+  expect(r.stderr).toBe('');
+};
+const get = <T>(type: typeof VirtualMachines, name: string) => client.get(type, ns, name) as Promise<T>;
+const ready = (o: { status?: { conditions?: { type: string; status: string }[] } }) => findCondition(o.status?.conditions as never, 'Ready')?.status === 'True';
+
+function vm(name: string, spec: Partial<VirtualMachine['spec']>): VirtualMachine {
+  return {
+    apiVersion: 'stratus.dev/v1alpha1',
+    kind: 'VirtualMachine',
+    metadata: { name, namespace: ns },
+    spec: { rootDisk: { image: 'quay.io/containerdisks/fedora:41' }, ...spec } as VirtualMachine['spec'],
+  };
+}
+
+it('makes the VM example Ready with its disk, network and fixed address in KubeVirt', async () => {
+  await apply(exampleIn('01-vm-with-volume.yaml', ns));
+  const wait = await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'svm/web-1', 'svol/web-1-root', 'snet/backend', '--timeout=60s']);
+  expect(wait.code).toBe(0);
+
+  const kv = await get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, 'web-1');
+  expect(kv.spec.runStrategy).toBe('Always');
+  const template = kv.spec.template.spec;
+  expect(template.volumes).toEqual(expect.arrayContaining([{ name: 'rootdisk', persistentVolumeClaim: { claimName: 'web-1-root' } }]));
+  expect(template.networks).toEqual([{ name: 'default', pod: {} }, { name: 'backend', multus: { networkName: `${ns}/backend` } }]);
+  expect(template.domain.cpu?.cores).toBe(2);
+  const cloudInit = template.volumes?.find((v) => v.name === 'cloudinitdisk')?.cloudInitNoCloud;
+  expect(cloudInit?.networkData).toContain('192.168.50.10/24');
+
+  const status = (await get<VirtualMachine>(VirtualMachines, 'web-1')).status!;
+  expect(status).toMatchObject({ phase: 'Running', powerState: 'Running', serviceName: 'web-1' });
+  expect(status.ipAddresses).toContain('192.168.50.10');
+  const alloc = await client.get<IPAllocation>(IPAllocations, ns, 'backend.192.168.50.10');
+  expect(alloc.spec.owner).toMatchObject({ kind: 'VirtualMachine', name: 'web-1', interface: 'backend' });
+  const network = await get<Network>(Networks, 'backend');
+  expect(network.status).toMatchObject({ allocated: 1, free: 89, networkAttachmentDefinition: 'backend' });
+  expect((await client.get(NetworkAttachmentDefinitions, ns, 'backend')).spec).toMatchObject({ config: expect.stringContaining('"exclude":["192.168.50.1/32","192.168.50.10/32"]') });
+  const volume = await get<Volume>(Volumes, 'web-1-root');
+  expect(volume.status).toMatchObject({ phase: 'InUse', usedBy: [{ kind: 'VirtualMachine', name: 'web-1' }], progress: '100.0%' });
+});
+
+it('stops and starts with powerState, restarts once on restartRequestedAt, and lists pending changes', async () => {
+  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { powerState: 'Stopped' } });
+  const stopped = await eventually(async () => {
+    const v = await get<VirtualMachine>(VirtualMachines, 'web-1');
+    return v.status?.phase === 'Stopped' && ready(v) ? v : undefined;
+  }, 30_000, 'VM stopped and Ready');
+  expect(findCondition(stopped.status?.conditions, 'Ready')?.reason).toBe('Stopped');
+  expect((await get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, 'web-1')).spec.runStrategy).toBe('Halted');
+
+  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { powerState: 'Running' } });
+  await eventually(async () => (await get<VirtualMachine>(VirtualMachines, 'web-1')).status?.phase === 'Running', 30_000, 'VM running again');
+  const before = await get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, 'web-1');
+
+  const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { restartRequestedAt: at } });
+  const restarted = await eventually(async () => {
+    const v = await get<VirtualMachine>(VirtualMachines, 'web-1');
+    return v.status?.restartedAt === at && v.status.phase === 'Running' && ready(v) ? v : undefined;
+  }, 30_000, 'restart done');
+  const after = await get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, 'web-1');
+  expect(after.metadata.uid).not.toBe(before.metadata.uid);
+  await sleep(1500);
+  // Once: the VMI is not replaced again.
+  expect((await get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, 'web-1')).metadata.uid).toBe(after.metadata.uid);
+  expect(restarted.status?.pendingChanges).toBeUndefined();
+
+  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { cpu: { cores: 4 } } });
+  const pending = await eventually(async () => {
+    const v = await get<VirtualMachine>(VirtualMachines, 'web-1');
+    return v.status?.pendingChanges?.length ? v : undefined;
+  }, 30_000, 'pending change listed');
+  expect(pending.status?.pendingChanges).toEqual(['spec.cpu']);
+  expect((await get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, 'web-1')).metadata.uid).toBe(after.metadata.uid);
+});
+
+it('gives a contested fixed address to exactly one VM and reports the conflict on the other', async () => {
+  const spec = { networks: [{ name: 'backend', network: 'backend', ipAddress: '192.168.50.20' }] };
+  await Promise.all([client.create(VirtualMachines, vm('twin-a', spec)), client.create(VirtualMachines, vm('twin-b', spec))]);
+  const [a, b] = await eventually(async () => {
+    const both = await Promise.all(['twin-a', 'twin-b'].map((n) => get<VirtualMachine>(VirtualMachines, n)));
+    return both.every((v) => v.status?.phase === 'Running' || v.status?.phase === 'Failed') ? both : undefined;
+  }, 30_000, 'both decided');
+  const winner = [a!, b!].filter((v) => v.status?.phase === 'Running');
+  const loser = [a!, b!].filter((v) => v.status?.phase === 'Failed');
+  expect(winner).toHaveLength(1);
+  expect(loser).toHaveLength(1);
+  expect(findCondition(loser[0]!.status?.conditions, 'Stalled')).toMatchObject({
+    status: 'True',
+    reason: 'AddressConflict',
+    message: expect.stringContaining(`192.168.50.20 on Network backend is taken by VirtualMachine ${winner[0]!.metadata.name}`),
+  });
+  const holders = (await client.list<IPAllocation>(IPAllocations, { namespace: ns })).items.filter((x) => x.spec.address === '192.168.50.20');
+  expect(holders).toHaveLength(1);
+  // The loser never got a KubeVirt VM.
+  expect(await client.tryGet(KubeVirtVirtualMachines, ns, loser[0]!.metadata.name!)).toBeUndefined();
+});
+
+it('makes no API writes in steady state, even when woken', async () => {
+  await sleep(2000);
+  const before = await writeCount(operator);
+  // A user's annotation wakes every controller for every object; nothing about them changed.
+  for (const [type, names] of [
+    [VirtualMachines, ['web-1', 'twin-a', 'twin-b']],
+    [Volumes, ['web-1-root']],
+    [Networks, ['backend']],
+  ] as const) {
+    for (const name of names) await client.mergePatch(type, ns, name, { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } });
+  }
+  await sleep(3000);
+  expect(await writeCount(operator)).toBe(before);
+});
+
+it('keeps a Volume in use until its VM is gone, and keeps a Retain claim afterwards', async () => {
+  await client.delete(Volumes, ns, 'web-1-root');
+  const blocked = await eventually(async () => {
+    const v = await get<Volume>(Volumes, 'web-1-root');
+    return findCondition(v.status?.conditions, 'Reconciling')?.reason === 'DeletionBlocked' ? v : undefined;
+  }, 20_000, 'deletion blocked');
+  expect(blocked.metadata.deletionTimestamp).toBeDefined();
+  expect(findCondition(blocked.status?.conditions, 'Reconciling')?.message).toContain('VirtualMachine web-1');
+  await sleep(1000);
+  expect(await client.tryGet(Volumes, ns, 'web-1-root')).toBeDefined();
+
+  await client.delete(VirtualMachines, ns, 'web-1');
+  await eventually(async () => (await client.tryGet(Volumes, ns, 'web-1-root')) === undefined, 30_000, 'Volume deleted');
+  // reclaimPolicy Retain: the claim and its data stay, owned by no one.
+  const claim = await client.get(PersistentVolumeClaims, ns, 'web-1-root');
+  expect(claim.metadata.ownerReferences ?? []).toEqual([]);
+  expect(claim.metadata.deletionTimestamp).toBeUndefined();
+});

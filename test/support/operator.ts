@@ -1,0 +1,36 @@
+// The Stratus controllers for one test file: in-process, scoped to the test's
+// namespace so test files never see each other's objects.
+import { parseAllDocuments } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startOperator, type RunningOperator } from '../../pkg/cli/operator.js';
+import { createLogger } from '../../pkg/runtime/log/logger.js';
+import type { KubeObject } from '../../pkg/runtime/object.js';
+import { packageRoot } from '../../pkg/util/package-root.js';
+import { testKubeConfig } from './kube.js';
+
+export async function startTestOperator(namespace: string, workers?: number): Promise<RunningOperator> {
+  const operator = await startOperator({
+    kubeConfig: testKubeConfig(),
+    namespace,
+    workers,
+    logger: createLogger({ level: process.env.STRATUS_TEST_LOG ?? 'warn', format: 'text' }),
+  });
+  await operator.manager.cache.waitForSync();
+  return operator;
+}
+
+/** An example's objects moved into `namespace` (its Namespace objects dropped). */
+export function exampleIn(file: string, namespace: string): KubeObject[] {
+  const text = readFileSync(join(packageRoot(), 'examples', file), 'utf8');
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as KubeObject)
+    .filter((o) => o && o.kind !== 'Namespace')
+    .map((o) => ({ ...o, metadata: { ...o.metadata, namespace } }));
+}
+
+/** Writes of the operator so far: API requests that change something. */
+export async function writeCount(operator: RunningOperator): Promise<number> {
+  const metric = await operator.manager.metrics.requests.get();
+  return metric.values.filter((v) => ['create', 'update', 'patch', 'delete'].includes(String(v.labels.verb))).reduce((n, v) => n + v.value, 0);
+}
