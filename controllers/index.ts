@@ -2,6 +2,7 @@
 import type { Manager } from '../pkg/runtime/manager/manager.js';
 import { IpAllocator } from './network/allocator.js';
 import { networkController } from './network/controller.js';
+import { scalerController } from './scaler/controller.js';
 import { virtualMachineController } from './virtualmachine/controller.js';
 import { volumeController } from './volume/controller.js';
 
@@ -15,4 +16,5 @@ export function registerControllers(mgr: Manager, o: ControllerOptions = {}): vo
   mgr.add(volumeController(mgr, o.workers));
   mgr.add(networkController(mgr, allocator, o.workers));
   mgr.add(virtualMachineController(mgr, allocator, o.workers));
+  mgr.add(scalerController(mgr, o.workers));
 }

@@ -26,6 +26,9 @@ export const allocationLabels = {
 
 export const allocationsByNetwork = 'stratus-allocations-by-network';
 export const allocationsByOwner = 'stratus-allocations-by-owner';
+/** Pods by the Networks they are members of (namespace/network). */
+export const podsByNetwork = 'stratus-pods-by-network';
+const memberPrefix = 'net.stratus.dev/';
 
 export interface AddressRequest {
   network: string;
@@ -43,6 +46,11 @@ export function registerAllocationIndexes(cache: Cache): void {
   const informer = cache.informer<IPAllocation>(IPAllocations);
   informer.addIndex(allocationsByNetwork, (a) => [`${a.metadata.namespace}/${a.spec.network}`]);
   informer.addIndex(allocationsByOwner, (a) => [a.spec.owner.uid]);
+  cache.informer<Pod>(Pods).addIndex(podsByNetwork, (p) =>
+    Object.keys(p.metadata.labels ?? {})
+      .filter((k) => k.startsWith(memberPrefix))
+      .map((k) => `${p.metadata.namespace}/${k.slice(memberPrefix.length)}`),
+  );
 }
 
 export class IpAllocator {
@@ -63,7 +71,7 @@ export class IpAllocator {
   /** Addresses pods got on the Network from its IPAM (App instances). */
   podAddresses(network: Network): string[] {
     const wanted = `${network.metadata.namespace}/${network.metadata.name}`;
-    const pods = this.cache.list<Pod>(Pods, { namespace: network.metadata.namespace, labelSelector: `${networkMemberLabel(network.metadata.name!)}=true` });
+    const pods = this.cache.byIndex<Pod>(Pods, podsByNetwork, `${network.metadata.namespace}/${networkMemberLabel(network.metadata.name!).slice(memberPrefix.length)}`);
     return pods.flatMap((pod) => {
       try {
         const status = JSON.parse(pod.metadata.annotations?.[networkStatusAnnotation] ?? '[]') as { name: string; ips?: string[] }[];

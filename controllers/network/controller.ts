@@ -14,6 +14,8 @@ import { IpAllocator, registerAllocationIndexes } from './allocator.js';
 import { NetworkReconciler } from './reconcile.js';
 
 const networkMemberPrefix = 'net.stratus.dev/';
+/** How long address changes gather before the Network is reconciled. */
+const coalesceMs = 500;
 
 export function networkController(mgr: Manager, allocator: IpAllocator, workers = 2): Controller {
   registerReferenceIndexes(mgr);
@@ -31,13 +33,15 @@ export function networkController(mgr: Manager, allocator: IpAllocator, workers 
   controller.watch(mgr.cache.informer(NetworkAttachmentDefinitions), enqueueOwner(owner));
   controller.watch(mgr.cache.informer(NetworkPolicies), enqueueOwner(owner));
   controller.watch(mgr.cache.informer(MultiNetworkPolicies), enqueueOwner(owner));
-  // Allocations change the counts and the IPAM exclusions.
-  controller.watch(mgr.cache.informer<IPAllocation>(IPAllocations), enqueueMapped((a) => [`${a.metadata.namespace}/${a.spec.network}`]));
+  // Allocations change the counts and the IPAM exclusions; a burst of them (many VMs
+  // starting) becomes one update of the attachment definition and the status.
+  controller.watchCoalesced(mgr.cache.informer<IPAllocation>(IPAllocations), coalesceMs, enqueueMapped((a) => [`${a.metadata.namespace}/${a.spec.network}`]));
   controller.watch(mgr.cache.informer<VirtualMachine>(VirtualMachines), enqueueMapped((vm) => inNamespace(vm.metadata.namespace, networksOfVm(vm))));
   controller.watch(mgr.cache.informer<App>(Apps), enqueueMapped((app) => inNamespace(app.metadata.namespace, networksOfApp(app))));
   // Member pods' addresses count as allocated.
-  controller.watch(
+  controller.watchCoalesced(
     mgr.cache.informer<Pod>(Pods),
+    coalesceMs,
     enqueueMapped((pod) =>
       Object.keys(pod.metadata.labels ?? {})
         .filter((k) => k.startsWith(networkMemberPrefix))

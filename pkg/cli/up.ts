@@ -11,6 +11,7 @@ import { realisticKubelet } from '../simulators/kubelet/index.js';
 import { realisticStorage } from '../simulators/storage/index.js';
 import { realisticCdi } from '../simulators/cdi/index.js';
 import { realisticKubeVirt } from '../simulators/kubevirt/index.js';
+import { realisticMetrics } from '../simulators/metrics/index.js';
 import { ExitCode, parseFlags, UsageError, type Command } from './command.js';
 import { startOperator } from './operator.js';
 
@@ -34,7 +35,7 @@ Flags:
 
 function simulatorOptions(profile: string): SimulatorOptions {
   if (profile === 'fast') return {};
-  if (profile === 'realistic') return { kubelet: realisticKubelet, storage: realisticStorage, cdi: realisticCdi, kubevirt: realisticKubeVirt };
+  if (profile === 'realistic') return { kubelet: realisticKubelet, storage: realisticStorage, cdi: realisticCdi, kubevirt: realisticKubeVirt, metrics: realisticMetrics };
   throw new UsageError(`--sim-profile: unknown profile "${profile}" (want fast or realistic)`);
 }
 

@@ -9,6 +9,7 @@ import { registerCdi, type CdiSimOptions } from './cdi/index.js';
 import { registerKubelet, type KubeletSimOptions } from './kubelet/index.js';
 import { registerKubeVirt, type KubeVirtSimOptions } from './kubevirt/index.js';
 import { registerStorage, type StorageSimOptions } from './storage/index.js';
+import { registerMetrics, type MetricsSimOptions } from './metrics/index.js';
 
 export interface SimulatorOptions {
   /** false switches a simulator off. */
@@ -16,6 +17,8 @@ export interface SimulatorOptions {
   storage?: Partial<StorageSimOptions> | false;
   cdi?: Partial<CdiSimOptions> | false;
   kubevirt?: Partial<KubeVirtSimOptions> | false;
+  /** The metrics-server (metrics.k8s.io). */
+  metrics?: Partial<MetricsSimOptions> | false;
   logger?: Logger;
 }
 
@@ -35,6 +38,7 @@ export async function startSimulators(kubeConfig: KubeConfig, options: Simulator
   if (options.storage !== false) registerStorage(manager, options.storage ?? {});
   if (options.cdi !== false) registerCdi(manager, options.cdi ?? {});
   if (options.kubevirt !== false) registerKubeVirt(manager, options.kubevirt ?? {});
+  if (options.metrics !== false) registerMetrics(manager, options.metrics ?? {});
   const controller = new AbortController();
   const running = manager.start(controller.signal);
   await manager.cache.waitForSync(controller.signal);

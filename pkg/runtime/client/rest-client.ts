@@ -98,9 +98,14 @@ export class RestClient {
 
   /** Sends a request and parses the JSON answer; non-2xx answers throw ApiError. */
   async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+    return this.requestWithHeaders<T>(method, path, { Accept: 'application/json' }, o);
+  }
+
+  /** Like request, with explicit headers (e.g. the discovery v2 Accept type). */
+  async requestWithHeaders<T = unknown>(method: string, path: string, extraHeaders: Record<string, string>, o: RequestOptions = {}): Promise<T> {
     const verb = verbOf(method, o.query, path);
     const started = performance.now();
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { ...extraHeaders };
     let payload: string | undefined;
     if (o.body !== undefined) {
       payload = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);

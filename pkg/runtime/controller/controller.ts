@@ -59,6 +59,20 @@ export class Controller {
     return this;
   }
 
+  /**
+   * Like watch, but a key waits `delayMs` before it is reconciled, so a burst
+   * of events (e.g. many children changing) becomes one reconcile.
+   */
+  watchCoalesced<T extends KubeObject>(informer: Informer<T>, delayMs: number, handler: EventHandler<T>, ...predicates: Predicate<T>[]): this {
+    this.informers.push(informer as unknown as Informer);
+    this.unsubscribes.push(
+      informer.subscribe((event) => {
+        if (predicates.every((p) => p(event))) handler(event, (key) => this.queue.addAfter(key, delayMs));
+      }),
+    );
+    return this;
+  }
+
   enqueue(key: string): void {
     this.queue.add(key);
   }

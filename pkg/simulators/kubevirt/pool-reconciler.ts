@@ -18,8 +18,23 @@ function indexOf(pool: VirtualMachinePool, vm: KubeVirtVirtualMachine): number {
   return m ? Number(m[1]) : -1;
 }
 
+/**
+ * A member VM from the pool's template. As KubeVirt's pool controller does,
+ * each member gets its own DataVolumes: the template's names with the
+ * member's index appended, and its volumes point at those.
+ */
 export function poolMember(pool: VirtualMachinePool, index: number): KubeVirtVirtualMachine {
   const template = pool.spec.virtualMachineTemplate;
+  const spec = structuredClone(template.spec);
+  const renamed = new Map<string, string>();
+  for (const dv of spec.dataVolumeTemplates ?? []) {
+    const name = `${dv.metadata.name}-${index}`;
+    renamed.set(dv.metadata.name!, name);
+    dv.metadata = { ...dv.metadata, name };
+  }
+  for (const v of spec.template.spec.volumes ?? []) {
+    if (v.dataVolume && renamed.has(v.dataVolume.name)) v.dataVolume = { name: renamed.get(v.dataVolume.name)! };
+  }
   return {
     apiVersion: 'kubevirt.io/v1',
     kind: 'VirtualMachine',
@@ -30,7 +45,7 @@ export function poolMember(pool: VirtualMachinePool, index: number): KubeVirtVir
       annotations: { ...(template.metadata?.annotations ?? {}) },
       ownerReferences: [controllerReference(pool)],
     },
-    spec: structuredClone(template.spec),
+    spec,
   };
 }
 
