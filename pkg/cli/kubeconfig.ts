@@ -1,5 +1,6 @@
 // Loads the kubeconfig the way kubectl does: --kubeconfig, then $KUBECONFIG,
-// then ~/.kube/config, then the in-cluster service account.
+// then ~/.kube/config, then the in-cluster service account — and finally the
+// one `stratus up` wrote in this folder (.stratus/kubeconfig).
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ export function loadKubeConfig(path?: string): KubeConfig {
     kc.loadFromFile(path);
   } else if (process.env.KUBECONFIG || existsSync(join(homedir(), '.kube', 'config')) || process.env.KUBERNETES_SERVICE_HOST) {
     kc.loadFromDefault();
+  } else if (existsSync('.stratus/kubeconfig')) {
+    kc.loadFromFile('.stratus/kubeconfig');
   } else {
     throw new UsageError('no cluster: pass --kubeconfig, set KUBECONFIG, or run "stratus up" for a local one');
   }

@@ -3,8 +3,11 @@ import { ExitCode, UsageError, type Command } from './command.js';
 import { runCommand } from './run.js';
 import { upCommand } from './up.js';
 import { validateCommand } from './validate.js';
+import { statusCommand } from './status.js';
+import { installCommand, uninstallCommand } from './install.js';
+import { syncCommand } from './sync.js';
 
-const commands: Command[] = [upCommand, runCommand, validateCommand];
+const commands: Command[] = [upCommand, runCommand, installCommand, uninstallCommand, validateCommand, statusCommand, syncCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

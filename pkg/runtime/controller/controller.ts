@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'winston';
 import type { Informer } from '../cache/informer.js';
-import { isConflict, isNamespaceTerminating } from '../client/api-error.js';
+import { isConflict, isNamespaceTerminating, isNotFound } from '../client/api-error.js';
 import { splitKey } from '../client/resource.js';
 import { enqueueObject, type EventHandler } from '../handler/handlers.js';
 import { silentLogger } from '../log/logger.js';
@@ -134,6 +134,12 @@ export class Controller {
         this.options.metrics?.reconcileErrors.inc({ controller: this.name });
         log.error('reconcile failed; not retrying', { error: error.message });
         return 'error';
+      }
+      if (isNotFound(error)) {
+        // The object (or its parent) went away while we worked on it: nothing left to do.
+        log.debug('gone; dropping', { error: (error as Error).message });
+        this.queue.forget(key);
+        return 'success';
       }
       if (isNamespaceTerminating(error)) {
         // The object goes with its namespace; retrying cannot help.

@@ -51,6 +51,8 @@ export class Manager {
   private elector?: LeaderElector;
   private health?: HealthServer;
   private started = false;
+  /** Set once the caches the controllers start with have synced: /readyz. */
+  private synced = false;
   /** The port the health server listens on, once started. */
   healthPort?: number;
 
@@ -103,7 +105,8 @@ export class Manager {
         address: this.options.healthAddress,
         registry: this.metrics.registry,
         live: () => true,
-        ready: () => this.cache.hasSynced,
+        // Informers added later (a Scaler reading a new kind) do not make a running manager unready.
+        ready: () => this.synced,
       });
       this.healthPort = await this.health.start();
     }
@@ -112,6 +115,7 @@ export class Manager {
       const sources = new Set(this.controllers.flatMap((c) => c.sources));
       await Promise.all([...sources].map((s) => s.waitForSync(signal)));
       this.log.info('caches synced', { informers: sources.size });
+      this.synced = true;
       const unelected = this.runnables.filter((r) => r.needLeaderElection === false);
       const background = unelected.map((r) => this.runSafely(r, signal));
       const le = this.options.leaderElection;

@@ -1,0 +1,211 @@
+// The Scaler end to end, on Deployments (any kind with a scale subresource):
+// a real Prometheus query following a load step up and down, scale to zero
+// and back on an object field, fallback when metrics fail, and history that
+// survives a controller restart inside a stabilization window.
+import { Scalers, VirtualMachines } from '../../pkg/api/resources.js';
+import type { Scaler, VirtualMachine } from '../../pkg/api/types.generated.js';
+import type { RunningOperator } from '../../pkg/cli/operator.js';
+import { ConfigMaps, Deployments, KubeVirtVirtualMachines } from '../../pkg/kube/resources.js';
+import type { Client } from '../../pkg/runtime/client/client.js';
+import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
+import { sleep } from '../../pkg/util/sleep.js';
+import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
+import { startTestOperator } from '../support/operator.js';
+import { LoadGenerator, Prometheus } from '../support/prometheus.js';
+
+let client: Client;
+let ns: string;
+let operator: RunningOperator;
+const load = new LoadGenerator();
+const prometheus = new Prometheus();
+
+beforeAll(async () => {
+  client = testClient();
+  ns = await createNamespace(client, 'scaler');
+  operator = await startTestOperator(ns);
+  await load.start();
+  await prometheus.start([`127.0.0.1:${load.port}`]);
+});
+afterAll(async () => {
+  await operator?.stop();
+  await prometheus.stop();
+  await load.stop();
+  await deleteNamespace(client, ns);
+  client.rest.close();
+});
+
+async function deployment(name: string, replicas: number): Promise<void> {
+  await client.create(Deployments, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'worker', image: 'busybox', resources: { requests: { cpu: '100m', memory: '32Mi' } } }] } },
+    },
+  });
+}
+
+function scaler(name: string, spec: Partial<Scaler['spec']>): Scaler {
+  return {
+    apiVersion: 'stratus.dev/v1alpha1',
+    kind: 'Scaler',
+    metadata: { name, namespace: ns },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, maxReplicas: 10, pollingIntervalSeconds: 1, ...spec } as Scaler['spec'],
+  };
+}
+
+const replicasOf = async (name: string) => ((await client.get(Deployments, ns, name)).spec as { replicas: number }).replicas;
+
+it('follows a load step up and down through a real Prometheus query, honouring the behavior', async () => {
+  load.set('stratus_queue_depth', 5);
+  await deployment('queue', 1);
+  await client.create(
+    Scalers,
+    scaler('queue', {
+      minReplicas: 1,
+      metrics: [{ type: 'Prometheus', prometheus: { serverAddress: prometheus.url, query: 'stratus_queue_depth', threshold: '10', metricType: 'AverageValue', ignoreNullValues: false } }],
+      behavior: {
+        scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] },
+        scaleDown: { stabilizationWindowSeconds: 3 },
+      },
+    }),
+  );
+  await eventually(async () => findCondition((await client.get<Scaler>(Scalers, ns, 'queue')).status?.conditions, 'ScalingActive')?.status === 'True', 30_000, 'scaling active');
+  expect(await replicasOf('queue')).toBe(1);
+
+  // Step up to 60 queued items: 6 replicas wanted, but at most 2 more per minute.
+  load.set('stratus_queue_depth', 60);
+  await eventually(async () => (await replicasOf('queue')) === 3, 30_000, 'scaled to 3');
+  const limited = await eventually(async () => {
+    const s = await client.get<Scaler>(Scalers, ns, 'queue');
+    return findCondition(s.status?.conditions, 'ScalingLimited')?.reason === 'ScaleUpLimit' ? s : undefined;
+  }, 10_000, 'ScaleUpLimit');
+  expect(limited.status?.desiredReplicas).toBe(3);
+  await sleep(2000);
+  expect(await replicasOf('queue')).toBe(3);
+
+  // Step down: after the 3 s stabilization window, back to 1.
+  load.set('stratus_queue_depth', 4);
+  const downAt = Date.now();
+  await eventually(async () => (await replicasOf('queue')) === 1, 30_000, 'scaled down to 1');
+  expect(Date.now() - downAt).toBeGreaterThanOrEqual(2500);
+
+  const described = await kubectl(['-n', ns, 'describe', 'scaler', 'queue']);
+  expect(described.stdout).toContain('SuccessfulRescale');
+  expect(described.stdout).toMatch(/New size: 3; reason: .*above target/);
+  expect(described.stdout).toContain('ScalingActive');
+}, 120_000);
+
+it('scales to zero after the cooldown and back up when work arrives', async () => {
+  await client.create(ConfigMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'jobs', namespace: ns }, data: { pending: '0' } });
+  await deployment('jobs', 1);
+  await client.create(
+    Scalers,
+    scaler('jobs', {
+      minReplicas: 0,
+      cooldownPeriodSeconds: 3,
+      pollingIntervalSeconds: 30,
+      metrics: [
+        {
+          type: 'Object',
+          object: {
+            describedObject: { apiVersion: 'v1', kind: 'ConfigMap', name: 'jobs' },
+            metric: { name: 'pending' },
+            fieldPath: '.data.pending',
+            target: { type: 'AverageValue', averageValue: '5' },
+          },
+        },
+      ],
+    }),
+  );
+  // The polling interval is 30 s: the changes below are acted on because the ConfigMap changes.
+  await client.mergePatch(ConfigMaps, ns, 'jobs', { metadata: { annotations: { nudge: '1' } } });
+  await sleep(3500);
+  await client.mergePatch(ConfigMaps, ns, 'jobs', { metadata: { annotations: { nudge: '2' } } });
+  await eventually(async () => (await replicasOf('jobs')) === 0, 20_000, 'scaled to zero');
+  const idle = await client.get<Scaler>(Scalers, ns, 'jobs');
+  expect(findCondition(idle.status?.conditions, 'Active')?.status).toBe('False');
+
+  const wokenAt = Date.now();
+  await client.mergePatch(ConfigMaps, ns, 'jobs', { data: { pending: '12' } });
+  await eventually(async () => (await replicasOf('jobs')) >= 1, 10_000, 'woken from zero');
+  expect(Date.now() - wokenAt).toBeLessThan(5_000);
+  await client.mergePatch(ConfigMaps, ns, 'jobs', { metadata: { annotations: { nudge: '3' } } });
+  await eventually(async () => (await replicasOf('jobs')) === 3, 20_000, 'scaled to 3 for 12 jobs');
+}, 90_000);
+
+it('falls back to a fixed count after repeated metric failures and says so', async () => {
+  await deployment('fragile', 1);
+  await client.create(
+    Scalers,
+    scaler('fragile', {
+      minReplicas: 1,
+      metrics: [{ type: 'Prometheus', prometheus: { serverAddress: 'http://127.0.0.1:1', query: 'up', threshold: '1', metricType: 'AverageValue', ignoreNullValues: true } }],
+      fallback: { failureThreshold: 2, replicas: 4 },
+    }),
+  );
+  await eventually(async () => (await replicasOf('fragile')) === 4, 20_000, 'fallback replicas');
+  const s = await client.get<Scaler>(Scalers, ns, 'fragile');
+  expect(s.status?.fallbackActive).toBe(true);
+  expect(findCondition(s.status?.conditions, 'Fallback')).toMatchObject({ status: 'True' });
+  expect(findCondition(s.status?.conditions, 'ScalingActive')?.message).toContain('unreachable');
+}, 60_000);
+
+it('keeps its stabilization history across a controller restart, so it does not scale down early', async () => {
+  load.set('stratus_busy', 40);
+  await deployment('steady', 1);
+  await client.create(
+    Scalers,
+    scaler('steady', {
+      minReplicas: 1,
+      metrics: [{ type: 'Prometheus', prometheus: { serverAddress: prometheus.url, query: 'stratus_busy', threshold: '10', metricType: 'AverageValue', ignoreNullValues: false } }],
+      behavior: { scaleDown: { stabilizationWindowSeconds: 20 } },
+    }),
+  );
+  await eventually(async () => (await replicasOf('steady')) === 4, 30_000, 'scaled to 4');
+  load.set('stratus_busy', 5);
+  const dropAt = Date.now();
+  await sleep(4000);
+  // Restart the controllers in the middle of the window.
+  await operator.stop();
+  operator = await startTestOperator(ns);
+  await sleep(6000);
+  expect(await replicasOf('steady')).toBe(4);
+  await eventually(async () => (await replicasOf('steady')) === 1, 40_000, 'scaled down after the window');
+  expect(Date.now() - dropAt).toBeGreaterThanOrEqual(19_000);
+}, 120_000);
+
+it('adds and removes VMs of a VM group on CPU, counting new VMs only after their warm-up', async () => {
+  await kubectl(['-n', ns, 'create', 'configmap', 'stratus-sim-load']);
+  await client.create(VirtualMachines, {
+    apiVersion: 'stratus.dev/v1alpha1',
+    kind: 'VirtualMachine',
+    metadata: { name: 'workers', namespace: ns },
+    spec: { replicas: 2, rootDisk: { image: 'quay.io/containerdisks/fedora:41' } },
+  });
+  expect((await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'svm/workers', '--timeout=60s'])).code).toBe(0);
+  await client.create(Scalers, {
+    apiVersion: 'stratus.dev/v1alpha1',
+    kind: 'Scaler',
+    metadata: { name: 'workers', namespace: ns },
+    spec: {
+      scaleTargetRef: { apiVersion: 'stratus.dev/v1alpha1', kind: 'VirtualMachine', name: 'workers' },
+      minReplicas: 1,
+      maxReplicas: 4,
+      pollingIntervalSeconds: 1,
+      warmupSeconds: 2,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+      behavior: { scaleDown: { stabilizationWindowSeconds: 2 } },
+    } as Scaler['spec'],
+  });
+  const vmReplicas = async () => (await client.get<VirtualMachine>(VirtualMachines, ns, 'workers')).spec.replicas;
+  // Each VM's launcher requests 100m; 300m over the group is 150% → 3 VMs' worth… capped by the policies at 4.
+  await client.mergePatch(ConfigMaps, ns, 'stratus-sim-load', { data: { workers: '600m stratus.dev/virtualmachine=workers' } });
+  await eventually(async () => (await vmReplicas()) === 4, 60_000, 'scaled out to 4 VMs');
+  await eventually(async () => (await client.get<VirtualMachine>(VirtualMachines, ns, 'workers')).status?.readyReplicas === 4, 60_000, '4 VMs ready');
+  await client.mergePatch(ConfigMaps, ns, 'stratus-sim-load', { data: { workers: '20m stratus.dev/virtualmachine=workers' } });
+  await eventually(async () => (await vmReplicas()) === 1, 60_000, 'scaled in to 1 VM');
+  await eventually(async () => (await client.list(KubeVirtVirtualMachines, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items.length === 1, 60_000, 'one KubeVirt VM left');
+}, 180_000);
