@@ -15,7 +15,7 @@ const root = packageRoot();
 const read = (...path: string[]) => readFileSync(join(root, ...path), 'utf8');
 
 describe('deploy/crds', () => {
-  it('are byte-for-byte the generated crds/ (refresh: cp crds/*.yaml deploy/crds/)', () => {
+  it('are byte-for-byte the generated crds/ (refresh: npm run generate)', () => {
     const generated = readdirSync(join(root, 'crds')).filter((f) => f.endsWith('.yaml')).sort();
     const copies = readdirSync(join(deployDir, 'crds')).sort();
     expect(copies).toEqual(generated);
