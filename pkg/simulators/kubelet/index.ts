@@ -13,7 +13,7 @@ import { networksAnnotation, parseNetworks } from './multus.js';
 import { NodeAgent } from './node-agent.js';
 import { defaultKubeletOptions, type KubeletSimOptions } from './options.js';
 import { PodRunnerReconciler } from './pod-runner.js';
-import { needsScheduling, SchedulerReconciler } from './scheduler.js';
+import { needsScheduling, podsByNode, SchedulerReconciler } from './scheduler.js';
 
 export { defaultKubeletOptions, realisticKubelet, injectFailureAnnotation, type KubeletSimOptions } from './options.js';
 
@@ -32,6 +32,7 @@ export function registerKubelet(mgr: Manager, options: Partial<KubeletSimOptions
   const log = mgr.log.child({ simulator: 'kubelet' });
   const kubelet = new Client(mgr.rest, 'kubelet');
   const pods = mgr.cache.informer<Pod>(Pods);
+  pods.addIndex(podsByNode, (p) => (p.spec.nodeName ? [p.spec.nodeName] : []));
   const nodes = mgr.cache.informer(Nodes);
   const nads = mgr.cache.informer(NetworkAttachmentDefinitions);
 

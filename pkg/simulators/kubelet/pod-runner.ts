@@ -15,6 +15,7 @@ import { networkStatus, networkStatusAnnotation, networksAnnotation, parseNetwor
 import { nodeAddress } from './nodes.js';
 import { injectFailureAnnotation, type KubeletSimOptions } from './options.js';
 import { podStatus, sameStatus, type PodStage } from './pod-status.js';
+import { podsByNode } from './scheduler.js';
 
 const maxCrashBackoffMs = 300_000;
 
@@ -122,8 +123,8 @@ export class PodRunnerReconciler implements Reconciler {
     if (mine) return mine.ip;
     const node = pod.spec.nodeName!;
     const used = new Set<number>();
-    for (const p of this.cache.list<Pod>(Pods)) {
-      if (p.spec.nodeName === node && p.status?.podIP) used.add(ipToInt(p.status.podIP));
+    for (const p of this.cache.byIndex<Pod>(Pods, podsByNode, node)) {
+      if (p.status?.podIP) used.add(ipToInt(p.status.podIP));
     }
     for (const a of this.assigned.values()) if (a.node === node) used.add(ipToInt(a.ip));
     const { first, last } = hostRange(parseCidr(this.cache.get<Node>(Nodes, undefined, node)?.spec?.podCIDR ?? '10.244.0.0/20'));

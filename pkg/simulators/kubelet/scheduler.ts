@@ -22,32 +22,51 @@ export function needsScheduling(pod: Pod): boolean {
   );
 }
 
+export const podsByNode = 'sim-pods-by-node';
+
 export class SchedulerReconciler implements Reconciler {
   /** Pods bound but not yet seen bound in the cache, so their requests still count. */
   private readonly assumed = new Map<string, { node: string; cpu: number; memory: number }>();
+  /** Parsed requests by pod uid: a pod's spec never changes its requests. */
+  private readonly requests = new Map<string, { cpu: number; memory: number }>();
 
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
   ) {}
 
-  private usage(): Map<string, NodeUsage> {
+  private requestsOf(pod: Pod): { cpu: number; memory: number } {
+    const uid = pod.metadata.uid!;
+    let r = this.requests.get(uid);
+    if (!r) this.requests.set(uid, (r = podRequests(pod)));
+    return r;
+  }
+
+  private usage(nodes: Node[]): Map<string, NodeUsage> {
+    // Forget parsed requests of long-gone pods now and then; they are cheap to parse again.
+    if (this.requests.size > 20_000) this.requests.clear();
     const usage = new Map<string, NodeUsage>();
-    const add = (node: string, cpu: number, memory: number): void => {
-      const u = usage.get(node) ?? { cpu: 0, memory: 0, pods: 0 };
-      usage.set(node, { cpu: u.cpu + cpu, memory: u.memory + memory, pods: u.pods + 1 });
-    };
-    for (const pod of this.cache.list<Pod>(Pods)) {
-      const uid = pod.metadata.uid!;
-      if (pod.spec.nodeName) {
-        this.assumed.delete(uid);
+    for (const node of nodes) {
+      const u = { cpu: 0, memory: 0, pods: 0 };
+      for (const pod of this.cache.byIndex<Pod>(Pods, podsByNode, node.metadata.name!)) {
+        this.assumed.delete(pod.metadata.uid!);
         if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
-        const r = podRequests(pod);
-        add(pod.spec.nodeName, r.cpu, r.memory);
-      } else {
-        const a = this.assumed.get(uid);
-        if (a) add(a.node, a.cpu, a.memory);
+        const r = this.requestsOf(pod);
+        u.cpu += r.cpu;
+        u.memory += r.memory;
+        u.pods++;
       }
+      usage.set(node.metadata.name!, u);
+    }
+    for (const [uid, a] of this.assumed) {
+      const u = usage.get(a.node);
+      if (!u) {
+        this.assumed.delete(uid);
+        continue;
+      }
+      u.cpu += a.cpu;
+      u.memory += a.memory;
+      u.pods++;
     }
     return usage;
   }
@@ -59,7 +78,7 @@ export class SchedulerReconciler implements Reconciler {
     const placement =
       pod.metadata.annotations?.[injectFailureAnnotation] === 'Unschedulable'
         ? { unschedulable: `0/${nodes.length} nodes are available: ${nodes.length} node(s) didn't match Pod's node affinity/selector.` }
-        : placePod(pod, nodes, this.usage());
+        : placePod(pod, nodes, this.usage(nodes));
     if ('node' in placement) {
       try {
         await this.client.post(Pods, req.namespace, req.name, 'binding', {
@@ -68,7 +87,7 @@ export class SchedulerReconciler implements Reconciler {
           metadata: { name: req.name, namespace: req.namespace, uid: pod.metadata.uid },
           target: { apiVersion: 'v1', kind: 'Node', name: placement.node },
         });
-        this.assumed.set(pod.metadata.uid!, { node: placement.node, ...podRequests(pod) });
+        this.assumed.set(pod.metadata.uid!, { node: placement.node, ...this.requestsOf(pod) });
       } catch (err) {
         // Already bound (by a race) or gone: the cache will tell us.
         if (!isConflict(err) && !isNotFound(err)) throw err;
