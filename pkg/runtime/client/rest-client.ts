@@ -71,7 +71,7 @@ export class RestClient {
   readonly server: string;
   private readonly kc: KubeConfig;
   private readonly options: RestClientOptions;
-  private readonly agent: Agent | HttpAgent;
+  private agent?: Agent | HttpAgent;
   private readonly secure: boolean;
 
   constructor(kc: KubeConfig, options: RestClientOptions = {}) {
@@ -81,19 +81,30 @@ export class RestClient {
     this.server = cluster.server.replace(/\/+$/, '');
     this.secure = this.server.startsWith('https:');
     this.options = options;
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 100 };
-    this.agent = this.secure ? new Agent(agentOptions) : new HttpAgent(agentOptions);
   }
 
   get kubeConfig(): KubeConfig {
     return this.kc;
   }
 
+  /**
+   * client-node puts the credentials (TLS material and headers) on the
+   * options and a new Agent on every call; connections are only reused
+   * through one keep-alive Agent, so the TLS material goes there, once, and
+   * each request takes only the (possibly refreshed) headers.
+   */
   private async httpOptions(method: string, headers: Record<string, string>): Promise<HttpsRequestOptions> {
-    const opts: HttpsRequestOptions = { method, headers: { ...headers }, agent: this.agent };
-    await this.kc.applyToHTTPSOptions(opts);
-    if (this.options.userAgent) (opts.headers as Record<string, string>)['User-Agent'] = this.options.userAgent;
-    return opts;
+    const credentials: HttpsRequestOptions = { headers: {} };
+    await this.kc.applyToHTTPSOptions(credentials);
+    if (!this.agent) {
+      const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = credentials;
+      const agentOptions = { keepAlive: true, maxSockets: this.options.maxSockets ?? 100 };
+      this.agent = this.secure ? new Agent({ ...agentOptions, ca, cert, key, pfx, passphrase, rejectUnauthorized, servername }) : new HttpAgent(agentOptions);
+    }
+    const merged: Record<string, string> = { ...(credentials.headers as Record<string, string>), ...headers };
+    if (credentials.auth) merged.Authorization = `Basic ${Buffer.from(credentials.auth).toString('base64')}`;
+    if (this.options.userAgent) merged['User-Agent'] = this.options.userAgent;
+    return { method, headers: merged, agent: this.agent };
   }
 
   /** Sends a request and parses the JSON answer; non-2xx answers throw ApiError. */
@@ -184,6 +195,6 @@ export class RestClient {
 
   /** Closes idle keep-alive connections (for a clean process exit). */
   close(): void {
-    this.agent.destroy();
+    this.agent?.destroy();
   }
 }
