@@ -1,5 +1,6 @@
 // Every Stratus controller, registered on one manager.
 import type { Manager } from '../pkg/runtime/manager/manager.js';
+import { appController } from './app/controller.js';
 import { IpAllocator } from './network/allocator.js';
 import { networkController } from './network/controller.js';
 import { scalerController } from './scaler/controller.js';
@@ -16,5 +17,6 @@ export function registerControllers(mgr: Manager, o: ControllerOptions = {}): vo
   mgr.add(volumeController(mgr, o.workers));
   mgr.add(networkController(mgr, allocator, o.workers));
   mgr.add(virtualMachineController(mgr, allocator, o.workers));
+  mgr.add(appController(mgr, o.workers));
   mgr.add(scalerController(mgr, o.workers));
 }

@@ -28,7 +28,15 @@ export function objectSchema(def: KindDefinition): Schema {
     spec,
   };
   if (def.status) properties.status = def.status;
-  return crdSchema({ type: 'object', description: def.description, required: ['spec'], properties });
+  return crdSchema({
+    type: 'object',
+    description: def.description,
+    required: ['spec'],
+    properties,
+    'x-kubernetes-validations': [
+      { rule: 'self.metadata.name.size() <= 63', message: 'metadata.name may have at most 63 characters: Stratus puts it in label values' },
+    ],
+  });
 }
 
 export function crdName(def: KindDefinition): string {

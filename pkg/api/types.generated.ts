@@ -485,7 +485,7 @@ export interface Resources {
 }
 
 export interface AppPort {
-  /** Names the port. */
+  /** Names the port; it also names the container port, so at most 15 characters and at least one letter. */
   name: string;
   /** The port the container listens on, also the Service port. */
   port: number;

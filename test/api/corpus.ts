@@ -10,6 +10,8 @@ export interface Case {
   old?: KubeObject;
   /** The field paths the apiserver reports (empty: valid). */
   expect: string[];
+  /** Keep the object's own name (the test otherwise names objects case-N). */
+  keepName?: boolean;
 }
 
 const y = (text: string): KubeObject => parse(text) as KubeObject;
@@ -57,6 +59,9 @@ export const cases: Case[] = [
   { name: 'an env dependency not in dependsOn', object: app('{image: nginx, env: [{name: DB, dependency: {kind: App, name: db}}]}'), expect: ['spec.env'] },
   { name: 'an env var with two sources', object: app('{image: nginx, env: [{name: A, value: x, secretKeyRef: {name: s, key: k}}]}'), expect: ['spec.env[0]'] },
   // The scale subresource checks replicas too, naming the field by its JSON path.
+  { name: 'an app port name too long for a container port', object: app('{image: nginx, ports: [{name: very-long-port-name, port: 80}]}'), expect: ['spec.ports[0].name', '<nil>'] },
+  { name: 'an app port name without a letter', object: app('{image: nginx, ports: [{name: "8080", port: 8080}]}'), expect: ['spec.ports[0].name'] },
+  { name: 'a name too long for a label value', object: y(`${meta('Volume', 'a'.repeat(64))}spec: {size: 1Gi}`), expect: ['<nil>'], keepName: true },
   { name: 'negative replicas', object: app('{image: nginx, replicas: -1}'), expect: ['spec.replicas', '.spec.replicas'] },
   { name: 'min > max', object: scaler('{scaleTargetRef: {kind: App, name: web}, minReplicas: 5, maxReplicas: 2}'), expect: ['spec.minReplicas'] },
   { name: 'scale to zero on cpu only', object: scaler('{scaleTargetRef: {kind: App, name: web}, minReplicas: 0, maxReplicas: 2}'), expect: ['spec.minReplicas'] },

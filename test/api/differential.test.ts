@@ -30,7 +30,7 @@ function typeOf(o: KubeObject) {
 
 /** The field paths the apiserver rejects an object with ([] when it accepts it). */
 async function serverPaths(c: Case, index: number): Promise<string[]> {
-  const name = `case-${index}`;
+  const name = c.keepName ? c.object.metadata.name! : `case-${index}`;
   const object = { ...c.object, metadata: { ...c.object.metadata, name, namespace: ns } };
   const type = typeOf(object);
   const query = { dryRun: 'All', fieldValidation: 'Strict' };
@@ -45,8 +45,9 @@ async function serverPaths(c: Case, index: number): Promise<string[]> {
     return [];
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    const causes = (err.body.details?.causes ?? []).map((cause) => cause.field ?? '').filter(Boolean);
-    if (causes.length) return causes;
+    // A rule on the object itself has an empty field path.
+    const causes = (err.body.details?.causes ?? []).map((cause) => cause.field ?? '');
+    if (err.status === 422 && causes.length) return causes;
     // Strict decoding answers 400 with the unknown fields in the message.
     return [...(err.body.message ?? '').matchAll(/unknown field "([^"]+)"/g)].map((m) => m[1]!);
   }

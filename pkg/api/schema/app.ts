@@ -1,6 +1,6 @@
 // App: an image run as a scalable service (Deployment + Service).
 import { array, boolean, enumOf, integer, map, object, quantity, rule, string } from './builder.js';
-import { conditions, label, objectName, observedGeneration, portNumber, protocol, secretKeyRef } from './common.js';
+import { conditions, objectName, observedGeneration, portNumber, protocol, secretKeyRef } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
 
 const dependencyKind = enumOf(['VirtualMachine', 'Volume', 'App'], { description: 'The kind of the dependency.' });
@@ -74,7 +74,12 @@ const spec = object(
     ports: array(
       object(
         {
-          name: label('Names the port.'),
+          name: string({
+            description: 'Names the port; it also names the container port, so at most 15 characters and at least one letter.',
+            maxLength: 15,
+            pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+            rules: [rule("self.matches('[a-z]')", 'must contain at least one letter')],
+          }),
           port: portNumber('The port the container listens on, also the Service port.'),
           protocol: protocol(),
         },

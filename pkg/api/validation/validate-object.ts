@@ -94,7 +94,8 @@ export function validateObject(obj: KubeObject, old?: KubeObject): ObjectValidat
     }
     for (const e of validateCelRules(schema as CelSchema, defaulted as unknown as Record<string, unknown>, oldDefaulted, { onWarning: (w) => warnings.push(w) })) {
       const type = e.reason === 'FieldValueForbidden' ? 'Forbidden' : e.reason === 'FieldValueRequired' ? 'Required value' : e.reason === 'FieldValueDuplicate' ? 'Duplicate value' : 'Invalid value';
-      errors.push({ path: e.path, type, value: type === 'Invalid value' ? e.schemaType : undefined, detail: e.message });
+      // A rule on the object itself has no field; the apiserver calls it <nil>.
+      errors.push({ path: e.path || '<nil>', type, value: type === 'Invalid value' ? e.schemaType : undefined, detail: e.message });
     }
   }
   return { errors, warnings, defaulted, known: true };

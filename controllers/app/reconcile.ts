@@ -1,0 +1,150 @@
+// App reconcile: resolve dependencies, Volumes and Networks (waiting for
+// them), write the Deployment and Service, and report the rollout.
+import { Apps, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
+import type { App, AppStatus, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
+import type { Deployment, Pod } from '../../pkg/kube/core-types.js';
+import { Deployments, Pods, ReplicaSets, Services } from '../../pkg/kube/resources.js';
+import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
+import type { Cache } from '../../pkg/runtime/cache/cache.js';
+import type { Client } from '../../pkg/runtime/client/client.js';
+import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
+import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
+import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js';
+import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
+import { isControlledBy, keyOf, type KubeObject } from '../../pkg/runtime/object.js';
+import { applyChild, ChildConflictError } from '../shared/children.js';
+import { resolveDependencies, resolveNetworks, resolveVolumes, waitingFor, type Referenced } from './dependencies.js';
+import { containerName, desiredDeployment, desiredService, serviceName, type ResolvedReferences } from './desired.js';
+import { appPodIndex } from './indexes.js';
+import { appStatus, type AppObservation } from './status.js';
+
+const revisionAnnotation = 'deployment.kubernetes.io/revision';
+
+export class AppReconciler implements Reconciler {
+  constructor(
+    private readonly client: Client,
+    private readonly cache: Cache,
+    private readonly events: EventRecorder,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async reconcile(req: Request): Promise<void> {
+    const app = this.cache.get<App>(Apps, req.namespace, req.name);
+    // The Deployment and Service go with the App through their owner
+    // references; the Volumes it mounts are not its children and stay.
+    if (!app || app.metadata.deletionTimestamp) return;
+    const refs = this.referenced(app.metadata.namespace!);
+    const deps = resolveDependencies(app, refs);
+    const volumes = resolveVolumes(app, refs);
+    const networks = resolveNetworks(app, refs);
+    const o: AppObservation = { pods: [], dependencies: deps.statuses, now: this.now() };
+    const problems = [...deps.problems, ...volumes.problems];
+    if (problems.length) o.blocked = { reason: problems[0]!.reason, message: problems.map((p) => p.message).join('; ') };
+    o.waiting = waitingFor(deps, volumes, networks);
+
+    let deployment = this.owned<Deployment>(Deployments, app, app.metadata.name!);
+    // Before its first start an App waits for everything it depends on and
+    // makes no pods. Once started it keeps running when a dependency becomes
+    // unready later (a database VM restarting, a Volume resizing): stopping
+    // healthy instances would turn a dependency's hiccup into an outage of
+    // every App above it, and they reconnect by themselves. Spec changes
+    // still apply; an address that cannot be resolved meanwhile keeps the
+    // value the instances run with.
+    if (!o.blocked && (!o.waiting || deployment)) {
+      const resolved = this.completeReferences(app, deployment, deps.env, deps.unresolved, volumes.claims, networks.nads);
+      if (resolved) {
+        try {
+          deployment = await this.applyChildren(app, resolved, o);
+        } catch (err) {
+          if (!(err instanceof ChildConflictError)) throw err;
+          o.blocked = { reason: 'ChildConflict', message: err.message };
+        }
+      }
+    }
+    o.deployment = deployment;
+    o.pods = deployment ? this.currentPods(app, deployment) : [];
+    if (!o.serviceName && desiredService(app) && this.owned(Services, app, serviceName(app))) o.serviceName = serviceName(app);
+
+    const before = findCondition(app.status?.conditions, 'Stalled')?.reason;
+    const status = appStatus(app, o);
+    if (await writeStatus<AppStatus>(this.client, Apps, app, status)) {
+      const stalled = findCondition(status.conditions, 'Stalled');
+      if (stalled && stalled.reason !== before) this.events.event(app, 'Warning', stalled.reason, stalled.message);
+    }
+  }
+
+  /** Lookups of the App's namespace in the cache. */
+  private referenced(ns: string): Referenced {
+    return {
+      virtualMachine: (name) => this.cache.get<VirtualMachine>(VirtualMachines, ns, name),
+      volume: (name) => this.cache.get<Volume>(Volumes, ns, name),
+      app: (name) => this.cache.get<App>(Apps, ns, name),
+      network: (name) => this.cache.get<Network>(Networks, ns, name),
+    };
+  }
+
+  /**
+   * Everything the Deployment needs, or undefined when something is not known
+   * yet. Dependency values not resolvable now come from the running
+   * Deployment, if it has them.
+   */
+  private completeReferences(
+    app: App,
+    deployment: Deployment | undefined,
+    env: Map<string, string>,
+    unresolved: string[],
+    claims: Map<string, string>,
+    nads: Map<string, string>,
+  ): ResolvedReferences | undefined {
+    if ((app.spec.volumes ?? []).some((v) => !claims.has(v.name))) return undefined;
+    if ((app.spec.networks ?? []).some((n) => !nads.has(n.name))) return undefined;
+    const dependencyEnv = new Map(env);
+    if (unresolved.length) {
+      const running = (deployment?.spec.template.spec.containers.find((c) => c.name === containerName)?.env ?? []) as { name: string; value?: string }[];
+      for (const name of unresolved) {
+        const value = running.find((e) => e.name === name)?.value;
+        if (value === undefined) return undefined;
+        dependencyEnv.set(name, value);
+      }
+    }
+    return { dependencyEnv, claims, nads };
+  }
+
+  /** The Deployment and the Service (or its removal), side by side. */
+  private async applyChildren(app: App, refs: ResolvedReferences, o: AppObservation): Promise<Deployment> {
+    const service = desiredService(app);
+    const [{ object }] = await Promise.all([
+      applyChild<Deployment>(this.client, this.cache, Deployments, app, desiredDeployment(app, refs)),
+      service ? applyChild(this.client, this.cache, Services, app, service) : this.deleteOwned(app, Services, serviceName(app)),
+    ]);
+    if (service) o.serviceName = serviceName(app);
+    return object;
+  }
+
+  private owned<T extends KubeObject>(type: typeof Services, app: App, name: string): T | undefined {
+    const existing = this.cache.get<T>(type, app.metadata.namespace, name);
+    return existing && isControlledBy(existing, app.metadata.uid) ? existing : undefined;
+  }
+
+  private async deleteOwned(app: App, type: typeof Services, name: string): Promise<void> {
+    const existing = this.owned(type, app, name);
+    if (!existing) return;
+    await this.client.delete(type, app.metadata.namespace, name, { preconditions: { uid: existing.metadata.uid } }).catch((err: unknown) => {
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    });
+  }
+
+  /** The pods of the Deployment's current ReplicaSet (by its pod-template-hash) that are not terminating. */
+  private currentPods(app: App, deployment: Deployment): Pod[] {
+    const revision = deployment.metadata.annotations?.[revisionAnnotation];
+    if (!revision || !deployment.metadata.uid) return [];
+    const current = this.cache
+      .ownedBy(ReplicaSets, deployment.metadata.uid)
+      .find((rs) => isControlledBy(rs, deployment.metadata.uid) && rs.metadata.annotations?.[revisionAnnotation] === revision);
+    const hash = current?.metadata.labels?.['pod-template-hash'];
+    if (!hash) return [];
+    return this.cache
+      .byIndex<Pod>(Pods, appPodIndex, keyOf(app))
+      .filter((p) => p.metadata.labels?.['pod-template-hash'] === hash && !p.metadata.deletionTimestamp);
+  }
+}

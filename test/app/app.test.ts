@@ -1,0 +1,242 @@
+// The App controller on the real control plane with the simulators: the
+// examples become Ready as the Deployment and Service they describe, the
+// scale subresource drives the Deployment, a new image really rolls out,
+// failures are reported as Stalled, steady state is silent, and deleting an
+// App leaves its Volume alone.
+import { stringify } from 'yaml';
+import { Apps, Volumes } from '../../pkg/api/resources.js';
+import type { App, Volume } from '../../pkg/api/types.generated.js';
+import type { RunningOperator } from '../../pkg/cli/operator.js';
+import type { Deployment, Pod, Service } from '../../pkg/kube/core-types.js';
+import { Deployments, Pods, Services } from '../../pkg/kube/resources.js';
+import type { Client } from '../../pkg/runtime/client/client.js';
+import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
+import type { KubeObject } from '../../pkg/runtime/object.js';
+import { sleep } from '../../pkg/util/sleep.js';
+import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
+import { writeCount } from '../support/operator.js';
+import { appExampleIn, startAppOperator } from './support.js';
+
+let client: Client;
+let ns: string;
+let operator: RunningOperator;
+
+beforeAll(async () => {
+  client = testClient();
+  ns = await createNamespace(client, 'app');
+  operator = await startAppOperator(ns);
+});
+afterAll(async () => {
+  await operator?.stop();
+  await deleteNamespace(client, ns);
+  client.rest.close();
+});
+
+const apply = async (objects: unknown[]) => {
+  const r = await kubectl(['apply', '--server-side', '-f', '-'], objects.map((o) => stringify(o)).join('---\n'));
+  expect(r.stderr).toBe('');
+};
+const getApp = (name: string) => client.get<App>(Apps, ns, name);
+const condition = (a: App, type: string) => findCondition(a.status?.conditions, type);
+/** Ready, for the App's current generation. */
+const readyNow = (a: App) => condition(a, 'Ready')?.status === 'True' && a.status?.observedGeneration === a.metadata.generation;
+const waitReady = (name: string, what = `App ${name} Ready`, timeoutMs = 60_000) =>
+  eventually(async () => {
+    const a = await getApp(name);
+    return readyNow(a) ? a : undefined;
+  }, timeoutMs, what);
+const appPods = async (name: string) =>
+  (await client.list<Pod>(Pods, { namespace: ns, labelSelector: `stratus.dev/app=${name}` })).items.filter((p) => !p.metadata.deletionTimestamp);
+function app(name: string, spec: Partial<App['spec']>): App {
+  return { apiVersion: 'stratus.dev/v1alpha1', kind: 'App', metadata: { name, namespace: ns }, spec: { image: 'ghcr.io/stratus-examples/tiny:1.0', ...spec } as App['spec'] };
+}
+
+it('makes the App examples Ready as a Deployment and a Service of the described shape', async () => {
+  await apply([...appExampleIn('02-app-with-volume.yaml', ns), ...appExampleIn('05-scale-to-zero.yaml', ns)]);
+  const wait = await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'apps.stratus.dev/uploads', 'apps.stratus.dev/worker', '--timeout=60s']);
+  expect(wait.stderr).toBe('');
+  expect(wait.code).toBe(0);
+
+  const uploads = await getApp('uploads');
+  const d = await client.get<Deployment>(Deployments, ns, 'uploads');
+  expect(d.metadata.ownerReferences).toEqual([{ apiVersion: 'stratus.dev/v1alpha1', kind: 'App', name: 'uploads', uid: uploads.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+  expect(d.spec.replicas).toBe(2);
+  expect(d.spec.selector).toEqual({ matchLabels: { 'stratus.dev/app': 'uploads' } });
+  expect(d.spec.template.metadata?.labels).toEqual({ 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'uploads' });
+  const c = d.spec.template.spec.containers[0]!;
+  expect(c).toMatchObject({
+    name: 'app',
+    image: 'ghcr.io/stratus-examples/uploads:1.4.2',
+    env: [{ name: 'UPLOAD_DIR', value: '/data' }],
+    ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+    readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 },
+    livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5 },
+    volumeMounts: [{ name: 'uploads-data', mountPath: '/data' }],
+  });
+  expect(d.spec.template.spec.volumes).toEqual([{ name: 'uploads-data', persistentVolumeClaim: { claimName: 'uploads-data' } }]);
+  const svc = await client.get<Service>(Services, ns, 'uploads');
+  expect(svc.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'App', name: 'uploads', controller: true });
+  expect(svc.spec).toMatchObject({ type: 'ClusterIP', selector: { 'stratus.dev/app': 'uploads' }, ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }] });
+
+  expect(uploads.status).toMatchObject({
+    replicas: 2,
+    readyReplicas: 2,
+    updatedReplicas: 2,
+    availableReplicas: 2,
+    selector: 'stratus.dev/app=uploads',
+    address: `uploads.${ns}.svc:8080`,
+    url: `http://uploads.${ns}.svc:8080`,
+  });
+  expect(condition(uploads, 'Ready')).toMatchObject({ reason: 'Available', message: '2/2 instances available' });
+  expect(condition(uploads, 'Reconciling')).toBeUndefined();
+  const pods = await appPods('uploads');
+  expect(pods).toHaveLength(2);
+  expect(pods.every((p) => p.status?.phase === 'Running')).toBe(true);
+  const volume = await client.get<Volume>(Volumes, ns, 'uploads-data');
+  expect(volume.status).toMatchObject({ phase: 'InUse', usedBy: [{ kind: 'App', name: 'uploads' }] });
+
+  // Scale to zero: Ready with nothing running, and no Service (expose None).
+  const worker = await getApp('worker');
+  expect(condition(worker, 'Ready')).toMatchObject({ status: 'True', reason: 'ScaledToZero' });
+  expect(worker.status).toMatchObject({ replicas: 0, availableReplicas: 0, selector: 'stratus.dev/app=worker' });
+  expect(worker.status?.address).toBeUndefined();
+  expect((await client.get<Deployment>(Deployments, ns, 'worker')).spec.replicas).toBe(0);
+  expect(await client.tryGet(Services, ns, 'worker')).toBeUndefined();
+});
+
+it('scales through the scale subresource: kubectl scale reaches the Deployment', async () => {
+  const r = await kubectl(['-n', ns, 'scale', 'apps.stratus.dev/uploads', '--replicas=3']);
+  expect(r.stderr).toBe('');
+  await eventually(async () => (await client.get<Deployment>(Deployments, ns, 'uploads')).spec.replicas === 3, 20_000, 'Deployment scaled to 3');
+  const scaled = await eventually(async () => {
+    const a = await getApp('uploads');
+    return readyNow(a) && a.status?.availableReplicas === 3 ? a : undefined;
+  }, 30_000, 'uploads Ready with 3');
+  expect(scaled.spec.replicas).toBe(3);
+  const scale = JSON.parse((await kubectl(['-n', ns, 'get', 'apps.stratus.dev/uploads', '--subresource=scale', '-o', 'json'])).stdout);
+  expect(scale).toMatchObject({ kind: 'Scale', spec: { replicas: 3 }, status: { replicas: 3, selector: 'stratus.dev/app=uploads' } });
+
+  // From zero and back.
+  expect((await kubectl(['-n', ns, 'scale', 'apps.stratus.dev/worker', '--replicas=1'])).code).toBe(0);
+  const woken = await eventually(async () => {
+    const a = await getApp('worker');
+    return readyNow(a) && a.status?.availableReplicas === 1 ? a : undefined;
+  }, 30_000, 'worker running one instance');
+  expect(condition(woken, 'Ready')?.reason).toBe('Available');
+  expect(await appPods('worker')).toHaveLength(1);
+  expect((await kubectl(['-n', ns, 'scale', 'apps.stratus.dev/worker', '--replicas=0'])).code).toBe(0);
+  await eventually(async () => {
+    const a = await getApp('worker');
+    return readyNow(a) && condition(a, 'Ready')?.reason === 'ScaledToZero' && a.status?.replicas === 0;
+  }, 30_000, 'worker back to zero');
+  await eventually(async () => (await appPods('worker')).length === 0, 20_000, 'worker pods gone');
+});
+
+it('rolls out a new image: Ready drops while rolling and returns when every instance runs it', async () => {
+  const image = 'ghcr.io/stratus-examples/uploads:1.5.0';
+  await client.mergePatch(Apps, ns, 'uploads', { spec: { image } });
+  const seen = new Set<string>();
+  const done = await eventually(async () => {
+    const a = await getApp('uploads');
+    const ready = condition(a, 'Ready');
+    seen.add(`${ready?.status}:${ready?.reason}`);
+    return readyNow(a) && a.status?.updatedReplicas === 3 && a.status.replicas === 3 ? a : undefined;
+  }, 60_000, 'rollout done');
+  expect(seen).toContain('False:RollingOut');
+  expect(done.status).toMatchObject({ replicas: 3, updatedReplicas: 3, availableReplicas: 3, readyReplicas: 3 });
+  const d = await client.get<Deployment>(Deployments, ns, 'uploads');
+  expect(d.spec.template.spec.containers[0]!.image).toBe(image);
+  expect(d.status).toMatchObject({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
+  await eventually(async () => {
+    const pods = await appPods('uploads');
+    return pods.length === 3 && pods.every((p) => p.spec.containers[0]!.image === image);
+  }, 20_000, 'only new pods left');
+});
+
+it('leaves fields of other actors alone: a rollout restart is carried out, not reverted', async () => {
+  const r = await kubectl(['-n', ns, 'rollout', 'restart', 'deployment/uploads']);
+  expect(r.code).toBe(0);
+  const before = (await client.get<Deployment>(Deployments, ns, 'uploads')).spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+  expect(before).toBeDefined();
+  await eventually(async () => {
+    const d = await client.get<Deployment>(Deployments, ns, 'uploads');
+    return d.status?.observedGeneration === d.metadata.generation && d.status?.updatedReplicas === 3 && d.status.replicas === 3 && d.status.availableReplicas === 3;
+  }, 60_000, 'restart rolled out');
+  await waitReady('uploads');
+  const after = await client.get<Deployment>(Deployments, ns, 'uploads');
+  expect(after.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(before);
+});
+
+it('reports an image that cannot be pulled as Stalled, and recovers when it is fixed', async () => {
+  await client.create(Apps, app('broken', { image: 'registry.example/does-not-exist:1', replicas: 1 }));
+  const stalled = await eventually(async () => {
+    const a = await getApp('broken');
+    return condition(a, 'Stalled') ? a : undefined;
+  }, 30_000, 'broken App Stalled');
+  const s = condition(stalled, 'Stalled')!;
+  expect(['ErrImagePull', 'ImagePullBackOff']).toContain(s.reason);
+  expect(s.message).toMatch(/^pod broken-[a-z0-9-]+: .*registry\.example\/does-not-exist:1/);
+  expect(condition(stalled, 'Ready')).toMatchObject({ status: 'False', reason: s.reason });
+  expect(condition(stalled, 'Reconciling')).toBeUndefined();
+
+  await client.mergePatch(Apps, ns, 'broken', { spec: { image: 'ghcr.io/stratus-examples/tiny:1.0' } });
+  const fixed = await waitReady('broken');
+  expect(condition(fixed, 'Stalled')).toBeUndefined();
+});
+
+it('refuses a ReadWriteOnce Volume shared by several replicas, naming the field, and creates nothing', async () => {
+  await apply([
+    { apiVersion: 'stratus.dev/v1alpha1', kind: 'Volume', metadata: { name: 'single', namespace: ns }, spec: { size: '1Gi', accessMode: 'ReadWriteOnce' } },
+    app('rwo', { replicas: 2, volumes: [{ name: 'single', mountPath: '/data' }] as never }),
+  ]);
+  const stalled = await eventually(async () => {
+    const a = await getApp('rwo');
+    return condition(a, 'Stalled') ? a : undefined;
+  }, 30_000, 'rwo Stalled');
+  expect(condition(stalled, 'Stalled')).toMatchObject({ reason: 'VolumeAccessMode', message: expect.stringContaining('spec.volumes[single]: Volume single is ReadWriteOnce') });
+  expect(condition(stalled, 'Stalled')?.message).toContain('2 replicas');
+  expect(await client.tryGet(Deployments, ns, 'rwo')).toBeUndefined();
+
+  expect((await kubectl(['-n', ns, 'scale', 'apps.stratus.dev/rwo', '--replicas=1'])).code).toBe(0);
+  await waitReady('rwo');
+  expect((await client.get<Deployment>(Deployments, ns, 'rwo')).spec.replicas).toBe(1);
+});
+
+it('states resources as the apiserver stores them, so a steady state makes no API writes, even when woken', async () => {
+  await client.create(Apps, app('quantities', { replicas: 1, resources: { requests: { cpu: '0.1', memory: '1024Mi' }, limits: { cpu: 1, memory: '1.5Gi' } } }));
+  await waitReady('quantities');
+  expect((await client.get<Deployment>(Deployments, ns, 'quantities')).spec.template.spec.containers[0]!.resources).toEqual({
+    requests: { cpu: '100m', memory: '1Gi' },
+    limits: { cpu: '1', memory: '1536Mi' },
+  });
+  await sleep(2000);
+  const before = await writeCount(operator);
+  // Another actor's annotation or label wakes the controller for every App and every child; nothing about them changed.
+  // (Labels on the Deployments: an annotation there bumps the Deployment's generation, which is a new rollout to wait for.)
+  const names = (await client.list<App>(Apps, { namespace: ns })).items.map((a) => a.metadata.name!);
+  for (const name of names) await client.mergePatch(Apps, ns, name, { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } });
+  for (const name of names) await client.mergePatch(Deployments, ns, name, { metadata: { labels: { 'example.com/touched': 'yes' } } });
+  await client.mergePatch(Services, ns, 'uploads', { metadata: { labels: { 'example.com/team': 'storage' } } });
+  await sleep(3000);
+  expect(await writeCount(operator)).toBe(before);
+  // What other actors set stays.
+  expect((await client.get<KubeObject>(Services, ns, 'uploads')).metadata.labels?.['example.com/team']).toBe('storage');
+});
+
+it('deletes the Deployment and Service with the App, but not the Volume it mounted', async () => {
+  const uid = (await client.get<Deployment>(Deployments, ns, 'uploads')).metadata.uid;
+  expect((await kubectl(['-n', ns, 'delete', 'apps.stratus.dev/uploads', '--wait=true', '--timeout=30s'])).code).toBe(0);
+  // The garbage collector of kube-controller-manager picks up a new kind (here: Apps) on its next
+  // discovery resync (every 30 s), so the first deletion in a fresh control plane may take that long.
+  await eventually(async () => (await client.tryGet(Deployments, ns, 'uploads'))?.metadata.uid !== uid, 60_000, 'Deployment collected');
+  await eventually(async () => (await client.tryGet(Services, ns, 'uploads')) === undefined, 30_000, 'Service collected');
+  await eventually(async () => (await appPods('uploads')).length === 0, 30_000, 'pods gone');
+  expect(await client.tryGet(Deployments, ns, 'uploads')).toBeUndefined();
+  const volume = await eventually(async () => {
+    const v = await client.get<Volume>(Volumes, ns, 'uploads-data');
+    return v.status?.usedBy === undefined ? v : undefined;
+  }, 20_000, 'Volume no longer used');
+  expect(volume.metadata.deletionTimestamp).toBeUndefined();
+  expect(volume.status?.phase).toBe('Available');
+});
