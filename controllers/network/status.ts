@@ -1,6 +1,7 @@
 // A Network's status: its attachment definition, address counts and users.
 import type { Network, NetworkStatus, NetworkUser } from '../../pkg/api/types.generated.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
+import { describeUsers, listedUsers } from '../shared/users.js';
 
 export interface NetworkObservation {
   nadName?: string;
@@ -13,7 +14,7 @@ export interface NetworkObservation {
 }
 
 export function networkStatus(network: Network, o: NetworkObservation): NetworkStatus {
-  const usedBy = o.users.map((u) => `${u.kind} ${u.name}`).join(', ');
+  const usedBy = describeUsers(o.users);
   let summary: Summary;
   if (o.deleting && o.users.length) summary = { state: 'progressing', reason: 'DeletionBlocked', message: `deletion waits until nothing is attached; attached: ${usedBy}` };
   else if (o.problem) summary = { state: o.problem.stalled ? 'stalled' : 'progressing', reason: o.problem.reason, message: o.problem.message };
@@ -25,6 +26,9 @@ export function networkStatus(network: Network, o: NetworkObservation): NetworkS
     free: o.free,
   };
   if (o.nadName) status.networkAttachmentDefinition = o.nadName;
-  if (o.users.length) status.usedBy = o.users;
+  if (o.users.length) {
+    status.usedBy = listedUsers(o.users);
+    status.userCount = o.users.length;
+  }
   return status;
 }

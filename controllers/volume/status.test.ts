@@ -58,3 +58,11 @@ describe('volumeStatus', () => {
     expect(s.conditions?.[0]?.message).toContain('used by App web');
   });
 });
+
+it('lists at most 100 users and counts them all', () => {
+  const users = Array.from({ length: 150 }, (_, i) => ({ kind: 'VirtualMachine', name: `vm-${String(i).padStart(3, '0')}` }));
+  const s = volumeStatus(volume, { ...base, users, claim: claim('Bound', '10Gi') });
+  expect(s.usedBy).toHaveLength(100);
+  expect(s.userCount).toBe(150);
+  expect(s.conditions?.[0]?.message).toBe('used by VirtualMachine vm-000, VirtualMachine vm-001, VirtualMachine vm-002, VirtualMachine vm-003, VirtualMachine vm-004, VirtualMachine vm-005, VirtualMachine vm-006, VirtualMachine vm-007, VirtualMachine vm-008, VirtualMachine vm-009 and 140 more');
+});

@@ -4,6 +4,7 @@ import type { Volume, VolumeStatus, VolumeUser } from '../../pkg/api/types.gener
 import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
 import { parseQuantity } from '../../pkg/kube/quantity.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
+import { describeUsers, listedUsers } from '../shared/users.js';
 import type { DataVolume } from '../../pkg/simulators/cdi/types.js';
 
 export interface VolumeObservation {
@@ -33,7 +34,7 @@ function importFailure(dv: DataVolume | undefined): string | undefined {
 function assess(volume: Volume, o: VolumeObservation): { phase: Phase; summary: Summary } {
   const name = volume.metadata.name;
   const inUse = o.users.length > 0;
-  const usedBy = o.users.map((u) => `${u.kind} ${u.name}`).join(', ');
+  const usedBy = describeUsers(o.users);
   if (o.deleting && inUse) {
     return { phase: 'InUse', summary: { state: 'progressing', reason: 'DeletionBlocked', message: `deletion waits until nothing uses the Volume; used by ${usedBy}` } };
   }
@@ -79,7 +80,10 @@ export function volumeStatus(volume: Volume, o: VolumeObservation): VolumeStatus
     phase,
     claimName: o.claim?.metadata.name ?? volume.metadata.name!,
   };
-  if (o.users.length) status.usedBy = o.users;
+  if (o.users.length) {
+    status.usedBy = listedUsers(o.users);
+    status.userCount = o.users.length;
+  }
   const capacity = o.claim?.status?.capacity?.storage;
   if (capacity) status.capacity = capacity;
   const progress = o.dataVolume?.status?.progress;

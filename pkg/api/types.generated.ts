@@ -269,8 +269,10 @@ export interface VolumeStatus {
   claimName?: string;
   /** Import or clone progress, e.g. "45.00%". */
   progress?: string;
-  /** The VirtualMachines and Apps that use the Volume; it is not deleted while any does. */
+  /** The VirtualMachines and Apps that use the Volume (the first 100 by kind and name); it is not deleted while any does. */
   usedBy?: VolumeUser[];
+  /** How many VirtualMachines and Apps use the Volume. */
+  userCount?: number;
   /** How often the import was retried. */
   restarts?: number;
 }
@@ -391,8 +393,10 @@ export interface NetworkStatus {
   allocated?: number;
   /** Addresses left. */
   free?: number;
-  /** The VirtualMachines and Apps attached; the Network is not deleted while any is. */
+  /** The VirtualMachines and Apps attached (the first 100 by kind and name); the Network is not deleted while any is. */
   usedBy?: NetworkUser[];
+  /** How many VirtualMachines and Apps are attached. */
+  userCount?: number;
 }
 
 export interface NetworkUser {

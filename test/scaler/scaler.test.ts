@@ -2,8 +2,8 @@
 // a real Prometheus query following a load step up and down, scale to zero
 // and back on an object field, fallback when metrics fail, and history that
 // survives a controller restart inside a stabilization window.
-import { Scalers, VirtualMachines } from '../../pkg/api/resources.js';
-import type { Scaler, VirtualMachine } from '../../pkg/api/types.generated.js';
+import { Apps, Scalers, VirtualMachines } from '../../pkg/api/resources.js';
+import type { App, Scaler, VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { RunningOperator } from '../../pkg/cli/operator.js';
 import { ConfigMaps, Deployments, KubeVirtVirtualMachines } from '../../pkg/kube/resources.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
@@ -208,4 +208,37 @@ it('adds and removes VMs of a VM group on CPU, counting new VMs only after their
   await client.mergePatch(ConfigMaps, ns, 'stratus-sim-load', { data: { workers: '20m stratus.dev/virtualmachine=workers' } });
   await eventually(async () => (await vmReplicas()) === 1, 60_000, 'scaled in to 1 VM');
   await eventually(async () => (await client.list(KubeVirtVirtualMachines, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items.length === 1, 60_000, 'one KubeVirt VM left');
+}, 180_000);
+
+it('scales an App on CPU through its scale subresource, following a load step up and down', async () => {
+  await client.create(Apps, {
+    apiVersion: 'stratus.dev/v1alpha1',
+    kind: 'App',
+    metadata: { name: 'web', namespace: ns },
+    spec: { image: 'nginx:1.27', replicas: 1, resources: { requests: { cpu: '100m', memory: '64Mi' } }, ports: [{ name: 'http', port: 80 }] },
+  });
+  expect((await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'sapp/web', '--timeout=60s'])).code).toBe(0);
+  await client.create(Scalers, {
+    apiVersion: 'stratus.dev/v1alpha1',
+    kind: 'Scaler',
+    metadata: { name: 'web', namespace: ns },
+    spec: {
+      scaleTargetRef: { kind: 'App', name: 'web' },
+      minReplicas: 1,
+      maxReplicas: 6,
+      pollingIntervalSeconds: 1,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+      behavior: { scaleUp: { policies: [{ type: 'Pods', value: 2, periodSeconds: 5 }] }, scaleDown: { stabilizationWindowSeconds: 3 } },
+    } as Scaler['spec'],
+  });
+  const appReplicas = async () => (await client.get<App>(Apps, ns, 'web')).spec.replicas;
+  // 400m across the pods is 4 pods' worth at 50% of 100m each… but at most 2 more every 5 s.
+  await client.mergePatch(ConfigMaps, ns, 'stratus-sim-load', { data: { web: '400m stratus.dev/app=web' } });
+  await eventually(async () => (await appReplicas()) === 3, 30_000, 'first step: 3');
+  await eventually(async () => (await appReplicas()) === 6, 40_000, 'second step: 6 (400m spread thinner keeps it above target… up to max)');
+  expect((await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'sapp/web', '--timeout=60s'])).code).toBe(0);
+  await client.mergePatch(ConfigMaps, ns, 'stratus-sim-load', { data: { web: '40m stratus.dev/app=web' } });
+  await eventually(async () => (await appReplicas()) === 1, 60_000, 'back to 1');
+  const events = await kubectl(['-n', ns, 'get', 'events', '--field-selector', 'involvedObject.name=web,involvedObject.kind=Scaler', '-o', 'jsonpath={.items[*].reason}']);
+  expect(events.stdout).toContain('SuccessfulRescale');
 }, 180_000);

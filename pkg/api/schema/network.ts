@@ -98,9 +98,10 @@ const status = object(
     allocated: integer({ description: 'Addresses in use.' }),
     free: integer({ description: 'Addresses left.' }),
     usedBy: array(object({ kind: string(), name: string() }, { name: 'NetworkUser', required: ['kind', 'name'] }), {
-      description: 'The VirtualMachines and Apps attached; the Network is not deleted while any is.',
-      maxItems: 256,
+      description: 'The VirtualMachines and Apps attached (the first 100 by kind and name); the Network is not deleted while any is.',
+      maxItems: 100,
     }),
+    userCount: integer({ description: 'How many VirtualMachines and Apps are attached.' }),
   },
   { name: 'NetworkStatus' },
 );
