@@ -21,7 +21,8 @@ const ns = 'bench-iaas';
 
 await withControlPlane(async (plane) => {
   const log = createLogger({ level: 'error', format: 'text' });
-  const sims = await startSimulators(plane.kubeConfig(), { logger: log, kubelet: { nodes: Math.ceil(count / 400) + 1 } });
+  // A VM's launcher pod requests ~1.2Gi: big nodes, so the 500-pod cap is the limit, not memory.
+  const sims = await startSimulators(plane.kubeConfig(), { logger: log, kubelet: { nodes: Math.ceil(count / 400) + 1, nodeCpu: '128', nodeMemory: '512Gi' } });
   const client = new Client(new RestClient(plane.kubeConfig()), 'bench');
   await installStratusCrds(client);
   const operator = await startOperator({ kubeConfig: plane.kubeConfig(), logger: log });

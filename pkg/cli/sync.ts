@@ -9,6 +9,10 @@ import { RestMapper } from '../runtime/client/rest-mapper.js';
 import { ExitCode, parseFlags, UsageError, type Command } from './command.js';
 import { loadKubeConfig } from './kubeconfig.js';
 
+// Backoff for re-trying a failed sync under --watch.
+const retryInitialMs = 2_000;
+const retryMaxMs = 60_000;
+
 const usage = `Usage: stratus sync [flags] <folder>
 
 Applies every YAML in the folder as one ApplySet: validates all of it
@@ -20,7 +24,8 @@ field manager "stratus-sync", labels what it applied
 Flags:
   --prune               delete the set's objects that are no longer in the folder
   --dry-run             show what would happen (server-side dry run); change nothing
-  --watch               keep running and sync again when a file changes
+  --watch               keep running and sync again when a file changes;
+                        a sync whose applies failed is retried with backoff
   --force-conflicts     take over fields another manager owns (default: report a conflict)
   --no-wait             do not wait for health
   --timeout SECONDS     how long to wait for health (default 300)
@@ -88,15 +93,14 @@ export const syncCommand: Command = {
     };
     const rest = new RestClient(loadKubeConfig(values.kubeconfig));
     const syncer = new Syncer(new Client(rest, 'stratus-sync'), new RestMapper(rest));
-    const once = async (): Promise<boolean> => {
+    const once = async (): Promise<SyncResult> => {
       const result = await syncer.sync(options);
       if (values.output === 'json') process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else printText(result);
-      return result.ok;
+      return result;
     };
     try {
-      if (!values.watch) return (await once()) ? ExitCode.ok : ExitCode.failed;
-      await once().catch((err: unknown) => process.stderr.write(`sync failed: ${(err as Error).message}\n`));
+      if (!values.watch) return (await once()).ok ? ExitCode.ok : ExitCode.failed;
       await watchFolder(folder, once);
       return ExitCode.ok;
     } finally {
@@ -105,22 +109,54 @@ export const syncCommand: Command = {
   },
 };
 
-/** Re-syncs (debounced) on every change until SIGINT/SIGTERM; syncs never overlap. */
-async function watchFolder(folder: string, once: () => Promise<boolean>): Promise<void> {
+/**
+ * Syncs once, then again (debounced) on every change until SIGINT/SIGTERM;
+ * syncs never overlap. The watcher is ready before the first sync starts, so
+ * an edit made while that sync runs is not missed. A sync that fails (an API
+ * error, a namespace still terminating) is retried with backoff until one
+ * succeeds or the folder changes; an invalid folder or an unhealthy object
+ * waits for the next change, as a retry would end the same way.
+ */
+async function watchFolder(folder: string, once: () => Promise<SyncResult>): Promise<void> {
   const watcher = watch(folder, { ignoreInitial: true, ignored: (p) => basename(p).startsWith('.') });
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let again = false;
+  let retry: NodeJS.Timeout | undefined;
+  let retryDelayMs = retryInitialMs;
+  let queued = false;
+  let stopped = false;
+  const syncLogged = async (): Promise<void> => {
+    const failed = await once().then(
+      (r) => r.objects.some((o) => o.action === 'failed'),
+      (err: unknown) => {
+        process.stderr.write(`sync failed: ${(err as Error).message}\n`);
+        return true;
+      },
+    );
+    if (!failed || stopped) {
+      retryDelayMs = retryInitialMs;
+      return;
+    }
+    process.stderr.write(`retrying in ${retryDelayMs / 1000}s\n`);
+    retry = setTimeout(() => enqueue('retrying'), retryDelayMs);
+    retryDelayMs = Math.min(retryDelayMs * 2, retryMaxMs);
+  };
+  let running: Promise<unknown> = syncLogged();
+  const enqueue = (why: string): void => {
+    if (queued) return;
+    queued = true;
+    running = running.then(async () => {
+      queued = false;
+      clearTimeout(retry);
+      process.stderr.write(`${why}: syncing ${folder}\n`);
+      await syncLogged();
+    });
+  };
   const trigger = (): void => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      if (again) return;
-      again = true;
-      running = running.then(async () => {
-        again = false;
-        process.stderr.write(`change in ${folder}: syncing\n`);
-        await once().catch((err: unknown) => process.stderr.write(`sync failed: ${(err as Error).message}\n`));
-      });
+      retryDelayMs = retryInitialMs;
+      enqueue('changed');
     }, 300);
   };
   watcher.on('all', trigger);
@@ -130,7 +166,10 @@ async function watchFolder(folder: string, once: () => Promise<boolean>): Promis
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  stopped = true;
   clearTimeout(timer);
+  clearTimeout(retry);
   await watcher.close();
   await running;
+  clearTimeout(retry);
 }

@@ -180,6 +180,7 @@ export class Syncer {
         for (const obj of list.items) {
           const withKind = { ...obj, apiVersion: group ? `${group}/${type.version}` : type.version, kind };
           if (keep.has(identity(withKind, type.namespaced))) continue;
+          if (obj.metadata.deletionTimestamp) continue; // Pruned by an earlier sync, still finalizing.
           if (!o.dryRun) {
             await this.client.delete(type, obj.metadata.namespace, obj.metadata.name!, { preconditions: { uid: obj.metadata.uid } }).catch((err: unknown) => {
               if (!isNotFound(err)) throw err;
