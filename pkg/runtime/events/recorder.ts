@@ -4,6 +4,7 @@
 // so a retry loop cannot flood the API.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'winston';
+import { isNamespaceTerminating } from '../client/api-error.js';
 import type { Client } from '../client/client.js';
 import { silentLogger } from '../log/logger.js';
 import type { KubeObject } from '../object.js';
@@ -38,11 +39,15 @@ export class EventRecorder {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Fire and forget: an event that cannot be written is logged, never thrown. */
+  /**
+   * Fire and forget: an event that cannot be written is logged, never thrown.
+   * A namespace being deleted refuses new events; that is expected, not a warning.
+   */
   event(regarding: KubeObject, type: EventKind, reason: string, note: string, action = reason): void {
-    void this.record(regarding, type, reason, note, action).catch((err: unknown) =>
-      this.log.warn('could not record event', { reason, error: err instanceof Error ? err.message : String(err) }),
-    );
+    void this.record(regarding, type, reason, note, action).catch((err: unknown) => {
+      const level = isNamespaceTerminating(err) ? 'debug' : 'warn';
+      this.log.log(level, 'could not record event', { reason, error: err instanceof Error ? err.message : String(err) });
+    });
   }
 
   private async record(regarding: KubeObject, type: EventKind, reason: string, note: string, action: string): Promise<void> {
