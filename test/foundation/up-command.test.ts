@@ -47,7 +47,9 @@ it('runs until SIGINT, then stops every process and removes its temporary state'
     expect(planeProcesses.length).toBeGreaterThanOrEqual(3);
 
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    const code = await exited;
+    // A failure shows the output, which says why.
+    if (code !== 0) throw new Error(`stratus up exited with ${code}:\n${output}`);
     expect(output).toContain('stratus: stopped');
     for (const pid of planeProcesses) expect(alive(pid)).toBe(false);
     const leftover = readdirSync(tmpdir()).filter((d) => /^stratus-[A-Za-z0-9]{6}$/.test(d) && !planeDirsBefore.has(d));

@@ -113,7 +113,13 @@ export class Manager {
     try {
       this.cache.start(signal);
       const sources = new Set(this.controllers.flatMap((c) => c.sources));
-      await Promise.all([...sources].map((s) => s.waitForSync(signal)));
+      try {
+        await Promise.all([...sources].map((s) => s.waitForSync(signal)));
+      } catch (err) {
+        // Stopped before the caches synced (Ctrl-C right after start): a stop, not a failure.
+        if (signal.aborted) return;
+        throw err;
+      }
       this.log.info('caches synced', { informers: sources.size });
       this.synced = true;
       const unelected = this.runnables.filter((r) => r.needLeaderElection === false);
