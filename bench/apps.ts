@@ -28,6 +28,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { KubeConfig } from '@kubernetes/client-node';
 import { appController } from '../controllers/app/controller.js';
 import { desiredDeployment, desiredService } from '../controllers/app/desired.js';
+import { IpAllocator } from '../controllers/network/allocator.js';
 import { Apps } from '../pkg/api/resources.js';
 import { installStratusCrds } from '../pkg/api/install.js';
 import type { App } from '../pkg/api/types.generated.js';
@@ -101,7 +102,7 @@ async function runController(kubeconfig: string): Promise<void> {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   const mgr = new Manager({ kubeConfig: kc, namespace: 'bench-apps', userAgent: 'stratus-controllers' });
-  mgr.add(appController(mgr, workers));
+  mgr.add(appController(mgr, new IpAllocator(mgr.client, mgr.cache), workers));
   const stop = new AbortController();
   const running = mgr.start(stop.signal);
   await mgr.cache.waitForSync(stop.signal);

@@ -1,18 +1,24 @@
 // The App controller: what it watches and how events become keys.
-import { Apps, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
+import { Apps, IPAllocations, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { App } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
-import { Deployments, Pods, ReplicaSets, Services } from '../../pkg/kube/resources.js';
+import { Deployments, NetworkAttachmentDefinitions, Pods, ReplicaSets, Services } from '../../pkg/kube/resources.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
 import { keyOf, type KubeObject } from '../../pkg/runtime/object.js';
 import { annotationsChanged, or, specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
+import { networkStatusAnnotation, networksAnnotation } from '../../pkg/simulators/kubelet/multus.js';
+import type { IpAllocator } from '../network/allocator.js';
 import { registerReferenceIndexes } from '../shared/indexes.js';
 import { networkIndex, volumeIndex } from '../shared/references.js';
 import { appOfPod, dependencyIndex, dependencyKey, registerAppIndexes } from './indexes.js';
 import { AppReconciler } from './reconcile.js';
 import { failingContainer } from './status.js';
+
+function networkStatusChanged(old: Pod, pod: Pod): boolean {
+  return old.metadata.annotations?.[networkStatusAnnotation] !== pod.metadata.annotations?.[networkStatusAnnotation];
+}
 
 /**
  * An App reconcile is a few API calls and little CPU, and Apps come in
@@ -20,12 +26,12 @@ import { failingContainer } from './status.js';
  * 1,000 Apps as quick as the same Deployments applied directly, where 4 or
  * 16 fall behind (bench/apps.ts).
  */
-export function appController(mgr: Manager, workers = 32): Controller {
+export function appController(mgr: Manager, allocator: IpAllocator, workers = 32): Controller {
   registerReferenceIndexes(mgr);
   registerAppIndexes(mgr);
   const controller = new Controller({
     name: 'app',
-    reconciler: new AppReconciler(mgr.client, mgr.cache, mgr.eventRecorder('app-controller')),
+    reconciler: new AppReconciler(mgr.client, mgr.cache, allocator, mgr.eventRecorder('app-controller')),
     workers,
     logger: mgr.log,
     metrics: mgr.metrics,
@@ -35,6 +41,8 @@ export function appController(mgr: Manager, workers = 32): Controller {
   controller.watch(apps, enqueueObject, specOrMetadataChanged);
   controller.watch(mgr.cache.informer(Deployments), enqueueOwner(owner));
   controller.watch(mgr.cache.informer(Services), enqueueOwner(owner));
+  controller.watch(mgr.cache.informer(NetworkAttachmentDefinitions), enqueueOwner(owner));
+  controller.watch(mgr.cache.informer(IPAllocations), enqueueOwner(owner), (e) => e.type === 'delete');
   // Pods (and their ReplicaSets) carry the App's name in a label. The counts
   // come from the Deployment's status; a pod matters only when it enters or
   // leaves a failing state (which tells a stuck rollout from a slow one),
@@ -42,6 +50,10 @@ export function appController(mgr: Manager, workers = 32): Controller {
   const byAppLabel = enqueueMapped((o: KubeObject) => appOfPod(o as Pod));
   const failing = (p: Pod) => !!failingContainer([p]);
   controller.watch(mgr.cache.informer<Pod>(Pods), byAppLabel, (e) => failing(e.obj) || (e.type === 'update' && failing(e.old)));
+  // An instance on a secondary Network that reports its address, or goes,
+  // may let the App's address pool shrink.
+  const attached = (p: Pod) => !!p.metadata.annotations?.[networksAnnotation];
+  controller.watch(mgr.cache.informer<Pod>(Pods), byAppLabel, (e) => attached(e.obj) && (e.type === 'delete' || (e.type === 'update' && networkStatusChanged(e.old, e.obj))));
   controller.watch(mgr.cache.informer(ReplicaSets), byAppLabel, or((e) => e.type !== 'update', annotationsChanged));
   // A dependency, Volume or Network that becomes ready, changes its address
   // or appears lets its Apps go on. Apps are dependencies of Apps, too.

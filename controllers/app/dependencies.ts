@@ -175,17 +175,15 @@ export function resolveVolumes(app: App, refs: Referenced): ResolvedVolumes {
 }
 
 export interface ResolvedNetworks {
-  /** Network → its NetworkAttachmentDefinition, for every Network that has one. */
-  nads: Map<string, string>;
   waiting: string[];
 }
 
+/** The Networks the App waits for: each must exist, be Ready and have its attachment definition. */
 export function resolveNetworks(app: App, refs: Referenced): ResolvedNetworks {
-  const out: ResolvedNetworks = { nads: new Map(), waiting: [] };
+  const out: ResolvedNetworks = { waiting: [] };
   for (const { name } of app.spec.networks ?? []) {
     const network = refs.network(name);
     const nad = network?.status?.networkAttachmentDefinition;
-    if (nad) out.nads.set(name, nad);
     if (!nad || !isReady(network)) out.waiting.push(`Network ${name} (${network && !nad ? 'no NetworkAttachmentDefinition yet' : stateOf(network)})`);
   }
   return out;

@@ -20,7 +20,7 @@ export interface ResolvedReferences {
   dependencyEnv: Map<string, string>;
   /** Volume → the claim holding its data. */
   claims: Map<string, string>;
-  /** Network → its NetworkAttachmentDefinition (in the App's namespace). */
+  /** Network → the App's attachment definition for it (in the App's namespace), which leases the App's pool. */
   nads: Map<string, string>;
 }
 
@@ -122,8 +122,8 @@ export function desiredDeployment(app: App, refs: ResolvedReferences): Deploymen
   });
   const networks = (app.spec.networks ?? []).map((n) => {
     const nad = refs.nads.get(n.name);
-    if (!nad) throw new Error(`spec.networks[${n.name}]: the Network's attachment definition is not resolved`);
-    // No ips: each instance gets an address from the Network's IPAM.
+    if (!nad) throw new Error(`spec.networks[${n.name}]: the App's attachment definition is not resolved`);
+    // No ips: each instance leases an address of the App's pool.
     return { name: nad, namespace: ns };
   });
   return {

@@ -1,5 +1,6 @@
 // App reconcile: resolve dependencies, Volumes and Networks (waiting for
-// them), write the Deployment and Service, and report the rollout.
+// them), allocate the App's addresses on its Networks, write the Deployment
+// and Service, and report the rollout.
 import { Apps, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { App, AppStatus, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { Deployment, Pod } from '../../pkg/kube/core-types.js';
@@ -12,7 +13,9 @@ import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { isControlledBy, keyOf, type KubeObject } from '../../pkg/runtime/object.js';
+import type { IpAllocator } from '../network/allocator.js';
 import { applyChild, ChildConflictError } from '../shared/children.js';
+import { AppAttachments } from './attachments.js';
 import { resolveDependencies, resolveNetworks, resolveVolumes, waitingFor, type Referenced } from './dependencies.js';
 import { containerName, desiredDeployment, desiredService, serviceName, type ResolvedReferences } from './desired.js';
 import { appPodIndex } from './indexes.js';
@@ -21,12 +24,17 @@ import { appStatus, type AppObservation } from './status.js';
 const revisionAnnotation = 'deployment.kubernetes.io/revision';
 
 export class AppReconciler implements Reconciler {
+  private readonly attachments: AppAttachments;
+
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
+    allocator: IpAllocator,
     private readonly events: EventRecorder,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.attachments = new AppAttachments(client, cache, allocator);
+  }
 
   async reconcile(req: Request): Promise<void> {
     const app = this.cache.get<App>(Apps, req.namespace, req.name);
@@ -51,7 +59,11 @@ export class AppReconciler implements Reconciler {
     // still apply; an address that cannot be resolved meanwhile keeps the
     // value the instances run with.
     if (!o.blocked && (!o.waiting || deployment)) {
-      const resolved = this.completeReferences(app, deployment, deps.env, deps.unresolved, volumes.claims, networks.nads);
+      const attachments = await this.attachments.ensure(app);
+      if (attachments.statuses.length) o.networks = attachments.statuses;
+      o.shortage = attachments.shortage;
+      if (attachments.waiting.length && !o.waiting) o.waiting = { reason: 'WaitingForNetwork', message: `waiting: ${attachments.waiting.join('; ')}` };
+      const resolved = this.completeReferences(app, deployment, deps.env, deps.unresolved, volumes.claims, attachments.nads);
       if (resolved) {
         try {
           deployment = await this.applyChildren(app, resolved, o);

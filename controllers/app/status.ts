@@ -1,7 +1,7 @@
 // An App's status from what is observed: its Deployment's rollout, the pods
 // of the current revision, its dependencies and anything that blocks it.
 // Ready means the current spec is fully rolled out and available.
-import type { App, AppStatus, DependencyStatus } from '../../pkg/api/types.generated.js';
+import type { App, AppNetworkStatus, AppStatus, DependencyStatus } from '../../pkg/api/types.generated.js';
 import type { Deployment, Pod } from '../../pkg/kube/core-types.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
 import { formatSelector } from '../../pkg/runtime/labels.js';
@@ -22,6 +22,10 @@ export interface AppObservation {
   waiting?: { reason: string; message: string };
   /** What blocks it until a spec changes. */
   blocked?: { reason: string; message: string };
+  /** The address pools on its Networks. */
+  networks?: AppNetworkStatus[];
+  /** Why some instances cannot get an address on a Network. */
+  shortage?: string;
   now: number;
 }
 
@@ -52,6 +56,7 @@ function assess(app: App, o: AppObservation): Summary {
     const kept = d ? `; the Deployment is kept (${n.available} available)` : '';
     return { state: 'progressing', reason: o.waiting.reason, message: `${o.waiting.message}${kept}` };
   }
+  if (o.shortage) return { state: 'stalled', reason: 'AddressesExhausted', message: o.shortage };
   if (!d) return { state: 'progressing', reason: 'Creating', message: 'creating the Deployment' };
   const want = app.spec.replicas ?? 1;
   // Status and conditions speak about the current template only once the Deployment controller has seen it.
@@ -99,5 +104,6 @@ export function appStatus(app: App, o: AppObservation): AppStatus {
     status.url = `http://${host}:${port}`;
   }
   if (o.dependencies.length) status.dependencies = o.dependencies;
+  if (o.networks?.length) status.networks = o.networks;
   return status;
 }

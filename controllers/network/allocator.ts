@@ -1,9 +1,11 @@
-// Allocates addresses on Networks for VM interfaces. Each address is an
-// IPAllocation named <network>.<address>: creating it is the allocation, and
-// the apiserver refuses a second object of the same name, so two workers (or
-// two controller processes) can never hand out one address twice. The
-// objects live in the API, so a restart loses nothing; their owner
-// reference releases them when the owner is deleted.
+// Allocates addresses on Networks for single VMs' interfaces and App address
+// pools. Each address is an IPAllocation named <network>.<address>: creating
+// it is the allocation, and the apiserver refuses a second object of the
+// same name, so two workers (or two controller processes) can never hand out
+// one address twice. The objects live in the API, so a restart loses
+// nothing; their owner reference releases them when the owner is deleted.
+// Addresses that pods leased from the Network's own attachment definition
+// (VM group members, through whereabouts) count as taken, too.
 import { IPAllocations, Networks } from '../../pkg/api/resources.js';
 import type { IPAllocation, Network } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
@@ -57,9 +59,11 @@ export class IpAllocator {
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
-  ) {}
+  ) {
+    registerAllocationIndexes(cache);
+  }
 
-  /** Addresses held on a Network: by allocations, and by pods (from their Multus network status). */
+  /** Addresses held on a Network: by allocations, and by pods' leases. */
   taken(network: Network): Set<number> {
     const ns = network.metadata.namespace;
     const taken = new Set<number>();
@@ -68,7 +72,7 @@ export class IpAllocator {
     return taken;
   }
 
-  /** Addresses pods got on the Network from its IPAM (App instances). */
+  /** Addresses member pods leased from the Network's own attachment definition (from their Multus network status). */
   podAddresses(network: Network): string[] {
     const wanted = `${network.metadata.namespace}/${network.metadata.name}`;
     const pods = this.cache.byIndex<Pod>(Pods, podsByNetwork, `${network.metadata.namespace}/${networkMemberLabel(network.metadata.name!).slice(memberPrefix.length)}`);
@@ -82,15 +86,23 @@ export class IpAllocator {
     });
   }
 
-  /** The owner's allocations, from the cache, or from the API when the cache shows none (it may lag a fresh create). */
-  private async held(owner: KubeObject): Promise<IPAllocation[]> {
-    const cached = this.cache.byIndex<IPAllocation>(IPAllocations, allocationsByOwner, owner.metadata.uid!);
-    if (cached.length) return cached;
+  /** The owner's allocations as the API has them now (the cache may lag creates of a moment ago). */
+  async liveAllocations(owner: KubeObject): Promise<IPAllocation[]> {
     const live = await this.client.list<IPAllocation>(IPAllocations, {
       namespace: owner.metadata.namespace,
       labelSelector: `${allocationLabels.ownerUid}=${owner.metadata.uid}`,
     });
     return live.items;
+  }
+
+  cachedAllocations(owner: KubeObject): IPAllocation[] {
+    return this.cache.byIndex<IPAllocation>(IPAllocations, allocationsByOwner, owner.metadata.uid!);
+  }
+
+  /** The owner's allocations, from the cache, or from the API when the cache shows none (it may lag a fresh create). */
+  private async held(owner: KubeObject): Promise<IPAllocation[]> {
+    const cached = this.cachedAllocations(owner);
+    return cached.length ? cached : this.liveAllocations(owner);
   }
 
 
@@ -108,7 +120,7 @@ export class IpAllocator {
     if (request.address) {
       const problem = fixedAddressProblem(network, request.address);
       if (problem) return { conflict: problem };
-      if (this.podAddresses(network).includes(request.address)) return { conflict: `${request.address} on Network ${request.network} is in use by an App instance` };
+      if (this.podAddresses(network).includes(request.address)) return { conflict: `${request.address} on Network ${request.network} is leased by a VM group member` };
       return this.claim(owner, network, request, request.address);
     }
     const range = allocationRange(network);

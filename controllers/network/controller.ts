@@ -10,7 +10,7 @@ import { keyOf } from '../../pkg/runtime/object.js';
 import { annotationsChanged, or, specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
 import { registerReferenceIndexes } from '../shared/indexes.js';
 import { inNamespace, networksOfApp, networksOfVm } from '../shared/references.js';
-import { IpAllocator, registerAllocationIndexes } from './allocator.js';
+import type { IpAllocator } from './allocator.js';
 import { NetworkReconciler } from './reconcile.js';
 
 const networkMemberPrefix = 'net.stratus.dev/';
@@ -19,7 +19,6 @@ const coalesceMs = 500;
 
 export function networkController(mgr: Manager, allocator: IpAllocator, workers = 2): Controller {
   registerReferenceIndexes(mgr);
-  registerAllocationIndexes(mgr.cache);
   const controller = new Controller({
     name: 'network',
     reconciler: new NetworkReconciler(mgr.client, mgr.cache, allocator),
@@ -38,7 +37,7 @@ export function networkController(mgr: Manager, allocator: IpAllocator, workers 
   controller.watchCoalesced(mgr.cache.informer<IPAllocation>(IPAllocations), coalesceMs, enqueueMapped((a) => [`${a.metadata.namespace}/${a.spec.network}`]));
   controller.watch(mgr.cache.informer<VirtualMachine>(VirtualMachines), enqueueMapped((vm) => inNamespace(vm.metadata.namespace, networksOfVm(vm))));
   controller.watch(mgr.cache.informer<App>(Apps), enqueueMapped((app) => inNamespace(app.metadata.namespace, networksOfApp(app))));
-  // Member pods' addresses count as allocated.
+  // Leases of member pods (VM group members) count as allocated.
   controller.watchCoalesced(
     mgr.cache.informer<Pod>(Pods),
     coalesceMs,

@@ -1,5 +1,6 @@
-// Network reconcile: deletion protection, the attachment definition (with
-// the addresses VMs hold excluded from pod IPAM), the policies, and status.
+// Network reconcile: deletion protection, the attachment definitions (with
+// the addresses Stratus allocated excluded from pod IPAM), the policies, and
+// status.
 import { Apps, IPAllocations, Networks, VirtualMachines } from '../../pkg/api/resources.js';
 import type { App, IPAllocation, Network, NetworkUser, VirtualMachine } from '../../pkg/api/types.generated.js';
 import { MultiNetworkPolicies, NetworkAttachmentDefinitions, NetworkPolicies } from '../../pkg/kube/resources.js';
@@ -14,7 +15,7 @@ import { applyChild, ChildConflictError } from '../shared/children.js';
 import { networkIndex } from '../shared/references.js';
 import { allocationsByNetwork, type IpAllocator } from './allocator.js';
 import { allocationRange, rangeSize } from './ipam.js';
-import { desiredNad, nadName } from './nad.js';
+import { desiredNad, desiredVmNad, nadName } from './nad.js';
 import { desiredMultiNetworkPolicy, desiredNetworkPolicy, hasRules, peerNetworks, policyName } from './policies.js';
 import { networkStatus, type NetworkObservation } from './status.js';
 
@@ -58,7 +59,10 @@ export class NetworkReconciler implements Reconciler {
     const o: NetworkObservation = { ...counts, users, deleting: false, now: this.now() };
     if ('error' in range) o.problem = { reason: 'InvalidRange', message: range.error, stalled: true };
     try {
-      await applyChild(this.client, this.cache, NetworkAttachmentDefinitions, network, desiredNad(network, allocations));
+      await Promise.all([
+        applyChild(this.client, this.cache, NetworkAttachmentDefinitions, network, desiredNad(network, allocations)),
+        applyChild(this.client, this.cache, NetworkAttachmentDefinitions, network, desiredVmNad(network)),
+      ]);
       o.nadName = nadName(network);
       await this.ensurePolicies(network, o);
     } catch (err) {

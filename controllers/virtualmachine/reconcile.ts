@@ -17,6 +17,7 @@ import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool
 import { applyChild, ChildConflictError } from '../shared/children.js';
 import { volumesOfVm } from '../shared/references.js';
 import type { IpAllocator } from '../network/allocator.js';
+import { vmNadName } from '../network/nad.js';
 import { interfacesOf, stableMac, type ResolvedInterface } from './addressing.js';
 import {
   desiredKubeVirtVm,
@@ -95,7 +96,9 @@ export class VirtualMachineReconciler implements Reconciler {
         waiting.push(`Network ${iface.network} ${network ? 'is not Ready' : 'does not exist'}`);
         continue;
       }
-      const entry: ResolvedInterface = { name: iface.name, network: iface.network, nad: `${vm.metadata.namespace}/${nad}`, mac };
+      // Group members lease an address from the Network's IPAM (DHCP in the guest); a single VM's address is Stratus's, so its attachment has no IPAM.
+      const attachment = group ? nad : vmNadName(iface.network);
+      const entry: ResolvedInterface = { name: iface.name, network: iface.network, nad: `${vm.metadata.namespace}/${attachment}`, mac };
       if (!group) {
         keep.add(`${iface.network}/${iface.name}`);
         const result = await this.allocator.ensure(vm, { network: iface.network, interface: iface.name, address: iface.ipAddress });

@@ -436,7 +436,7 @@ export interface AppSpec {
   healthCheck?: HealthCheck;
   /** Volumes to mount. A Volume with accessMode ReadWriteOnce needs replicas <= 1. */
   volumes?: VolumeMount[];
-  /** Secondary Networks to attach (besides the pod network). Each instance gets an address from the Network's range, never one a VirtualMachine holds. */
+  /** Secondary Networks to attach (besides the pod network). The App gets a pool of addresses from each Network's allocator (one per instance plus the rollout's surge) and each instance one address from its pool. */
   networks?: AppNetwork[];
   /** Objects that must be Ready before the App starts. */
   dependsOn?: Dependency[];
@@ -600,6 +600,8 @@ export interface AppStatus {
   url?: string;
   /** Each dependency and whether it is ready. */
   dependencies?: DependencyStatus[];
+  /** Each secondary Network's address pool: one address per instance plus the rollout's surge. */
+  networks?: AppNetworkStatus[];
 }
 
 export interface DependencyStatus {
@@ -607,6 +609,17 @@ export interface DependencyStatus {
   name: string;
   ready: boolean;
   address?: string;
+}
+
+export interface AppNetworkStatus {
+  /** The Network. */
+  name: string;
+  /** The NetworkAttachmentDefinition the instances attach through; its IPAM hands out the App's addresses only. */
+  attachmentDefinition?: string;
+  /** Addresses allocated to the App on the Network. */
+  allocated: number;
+  /** The allocated addresses, lowest first; at most 100 are listed. */
+  addresses?: string[];
 }
 
 /** An application: an image run as a scalable, reachable service. */

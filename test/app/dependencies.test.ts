@@ -83,12 +83,23 @@ it('waits for a VM that is not ready, creating no pods, then starts the tenant w
   ]);
   const template = (await client.get<Deployment>(Deployments, ns, 'web')).spec.template;
   expect(template.metadata?.labels).toEqual({ tier: 'web', 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web', 'net.stratus.dev/private': 'true' });
-  expect(JSON.parse(template.metadata!.annotations!['k8s.v1.cni.cncf.io/networks']!)).toEqual([{ name: 'private', namespace: ns }]);
+  expect(JSON.parse(template.metadata!.annotations!['k8s.v1.cni.cncf.io/networks']!)).toEqual([{ name: 'private.app.web', namespace: ns }]);
   expect((await client.get<Service>(Services, ns, 'web')).spec).toMatchObject({ type: 'LoadBalancer', ports: [{ name: 'http', port: 8080, targetPort: 8080 }] });
-  // The pods run attached to the Network: Multus reports the attachment.
+  // The pods run attached to the Network, each with an address of the App's pool (2 instances + 1 for a rollout's surge).
+  expect(web.status?.networks).toEqual([{ name: 'private', attachmentDefinition: 'private.app.web', allocated: 3, addresses: expect.any(Array) }]);
+  const pool = web.status!.networks![0]!.addresses!;
   const pods = await appPods('web');
   expect(pods).toHaveLength(2);
-  for (const pod of pods) expect(pod.metadata.annotations?.['k8s.v1.cni.cncf.io/network-status']).toContain(`"name":"${ns}/private"`);
+  const addresses = pods.map((pod) => {
+    const status = JSON.parse(pod.metadata.annotations?.['k8s.v1.cni.cncf.io/network-status'] ?? '[]') as { name: string; ips: string[] }[];
+    return status.find((s) => s.name === `${ns}/private.app.web`)?.ips[0];
+  });
+  expect(new Set(addresses).size).toBe(2);
+  for (const ip of addresses) expect(pool).toContain(ip);
+  // The database VM's fixed address and the gateway are not among them.
+  expect(pool).toHaveLength(3);
+  expect(pool).not.toContain('10.60.0.10');
+  expect(pool).not.toContain('10.60.0.1');
 });
 
 it('puts an App dependency address into the environment and rolls out when it changes', async () => {

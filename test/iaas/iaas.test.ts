@@ -8,6 +8,7 @@ import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, NetworkAttach
 import type { RunningOperator } from '../../pkg/cli/operator.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
+import type { KubeObject } from '../../pkg/runtime/object.js';
 import type { KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/simulators/kubevirt/types.js';
 import { sleep } from '../../pkg/util/sleep.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
@@ -53,7 +54,7 @@ it('makes the VM example Ready with its disk, network and fixed address in KubeV
   expect(kv.spec.runStrategy).toBe('Always');
   const template = kv.spec.template.spec;
   expect(template.volumes).toEqual(expect.arrayContaining([{ name: 'rootdisk', persistentVolumeClaim: { claimName: 'web-1-root' } }]));
-  expect(template.networks).toEqual([{ name: 'default', pod: {} }, { name: 'backend', multus: { networkName: `${ns}/backend` } }]);
+  expect(template.networks).toEqual([{ name: 'default', pod: {} }, { name: 'backend', multus: { networkName: `${ns}/backend.vm` } }]);
   expect(template.domain.cpu?.cores).toBe(2);
   const cloudInit = template.volumes?.find((v) => v.name === 'cloudinitdisk')?.cloudInitNoCloud;
   expect(cloudInit?.networkData).toContain('192.168.50.10/24');
@@ -66,6 +67,9 @@ it('makes the VM example Ready with its disk, network and fixed address in KubeV
   const network = await get<Network>(Networks, 'backend');
   expect(network.status).toMatchObject({ allocated: 1, free: 89, networkAttachmentDefinition: 'backend' });
   expect((await client.get(NetworkAttachmentDefinitions, ns, 'backend')).spec).toMatchObject({ config: expect.stringContaining('"exclude":["192.168.50.1/32","192.168.50.10/32"]') });
+  // The VM attachment has no IPAM: the guest's address is Stratus's, no second lease for the launcher pod.
+  const vmNad = await client.get<KubeObject & { spec: { config: string } }>(NetworkAttachmentDefinitions, ns, 'backend.vm');
+  expect(JSON.parse(vmNad.spec.config)).toMatchObject({ type: 'bridge', ipam: {} });
   const volume = await get<Volume>(Volumes, 'web-1-root');
   expect(volume.status).toMatchObject({ phase: 'InUse', usedBy: [{ kind: 'VirtualMachine', name: 'web-1' }], progress: '100.0%' });
 });

@@ -114,7 +114,7 @@ const spec = object(
         { name: 'AppNetwork', required: ['name'] },
       ),
       {
-        description: "Secondary Networks to attach (besides the pod network). Each instance gets an address from the Network's range, never one a VirtualMachine holds.",
+        description: "Secondary Networks to attach (besides the pod network). The App gets a pool of addresses from each Network's allocator (one per instance plus the rollout's surge) and each instance one address from its pool.",
         mapKeys: ['name'],
         maxItems: 8,
       },
@@ -151,6 +151,18 @@ const status = object(
     dependencies: array(
       object({ kind: string(), name: string(), ready: boolean(), address: string() }, { name: 'DependencyStatus', required: ['kind', 'name', 'ready'] }),
       { description: 'Each dependency and whether it is ready.' },
+    ),
+    networks: array(
+      object(
+        {
+          name: string({ description: 'The Network.' }),
+          attachmentDefinition: string({ description: "The NetworkAttachmentDefinition the instances attach through; its IPAM hands out the App's addresses only." }),
+          allocated: integer({ description: 'Addresses allocated to the App on the Network.' }),
+          addresses: array(string(), { description: 'The allocated addresses, lowest first; at most 100 are listed.' }),
+        },
+        { name: 'AppNetworkStatus', required: ['name', 'allocated'] },
+      ),
+      { description: "Each secondary Network's address pool: one address per instance plus the rollout's surge." },
     ),
   },
   { name: 'AppStatus' },

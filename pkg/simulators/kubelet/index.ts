@@ -59,11 +59,12 @@ export function registerKubelet(mgr: Manager, options: Partial<KubeletSimOptions
     logger: log,
   });
   runner.watch(pods, enqueueObject, (e) => e.type !== 'delete' && !!e.obj.spec.nodeName);
-  // A NetworkAttachmentDefinition that appears lets pods waiting for it start.
+  // A NetworkAttachmentDefinition that appears, or whose address range
+  // grows, lets pods waiting for it start.
   runner.watch(
     nads,
     enqueueMapped((nad) => pods.list().filter((p) => p.status?.phase === 'Pending' && referencesNetwork(p, nad)).map(keyOf)),
-    (e) => e.type === 'add',
+    (e) => e.type !== 'delete',
   );
   mgr.add(runner);
 }

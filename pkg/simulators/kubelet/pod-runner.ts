@@ -1,6 +1,7 @@
 // The pod half of the simulated kubelet: runs the pods bound to simulated
-// nodes (status through each stage, pod IPs, Multus network status), and
-// finishes the deletion of terminating pods by deleting them with grace 0.
+// nodes (status through each stage, pod IPs, Multus network status with the
+// addresses whereabouts leases), and finishes the deletion of terminating
+// pods by deleting them with grace 0.
 import type { Logger } from 'winston';
 import type { Node, Pod } from '../../kube/core-types.js';
 import { NetworkAttachmentDefinitions, Nodes, Pods } from '../../kube/resources.js';
@@ -9,19 +10,41 @@ import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
 import { isConflict, isNotFound } from '../../runtime/client/api-error.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
+import { keyOf, type KubeObject } from '../../runtime/object.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
 import type { StageClock } from '../clock.js';
-import { networkStatus, networkStatusAnnotation, networksAnnotation, parseNetworks } from './multus.js';
+import { networkStatus, networkStatusAnnotation, networksAnnotation, parseNetworks, type NetworkSelection, type NetworkStatus } from './multus.js';
 import { nodeAddress } from './nodes.js';
 import { injectFailureAnnotation, type KubeletSimOptions } from './options.js';
 import { podStatus, sameStatus, type PodStage } from './pod-status.js';
 import { podsByNode } from './scheduler.js';
+import { exhaustedMessage, pickAddress, poolOf, whereaboutsRanges, type WhereaboutsRange } from './whereabouts.js';
+
+interface Lease {
+  namespace: string;
+  pod: string;
+  pool: string;
+  ip: string;
+}
 
 const maxCrashBackoffMs = 300_000;
+
+function reportedNetworks(pod: Pod): NetworkStatus[] {
+  try {
+    const parsed = JSON.parse(pod.metadata.annotations?.[networkStatusAnnotation] ?? '[]') as NetworkStatus[];
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}
 
 export class PodRunnerReconciler implements Reconciler {
   /** Addresses handed out but maybe not yet visible in the cache, by pod uid. */
   private readonly assigned = new Map<string, { node: string; ip: string }>();
+  /** Secondary addresses leased by whereabouts but maybe not yet in the pod's network status: pod uid → NAD key → lease. */
+  private readonly leases = new Map<string, Map<string, Lease>>();
+  /** Parsed IPAM ranges per NAD, by resourceVersion. */
+  private readonly ranges = new Map<string, { version: string; ranges: WhereaboutsRange[] | undefined }>();
 
   constructor(
     private readonly client: Client,
@@ -50,7 +73,8 @@ export class PodRunnerReconciler implements Reconciler {
     const wait = this.clock.remaining(`${uid}:start`, this.o.startDelayMs);
     let stage: PodStage;
     let next: number | undefined;
-    const missingNetwork = this.missingNetwork(pod);
+    const networks = this.attachments(pod);
+    const missingNetwork = 'error' in networks ? networks.error : undefined;
     if (wait > 0 || missingNetwork) {
       stage = { kind: 'creating' };
       next = wait > 0 ? wait : 5_000;
@@ -76,7 +100,7 @@ export class PodRunnerReconciler implements Reconciler {
         return;
       }
     }
-    if (podIP && stage.kind !== 'creating') await this.reportNetworks(pod, podIP);
+    if (podIP && stage.kind !== 'creating' && 'selections' in networks) await this.reportNetworks(pod, podIP, networks.selections);
     return next !== undefined ? { requeueAfterMs: Math.max(next, 10) } : undefined;
   }
 
@@ -138,25 +162,97 @@ export class PodRunnerReconciler implements Reconciler {
     throw new Error(`node ${node} has no free pod addresses (range of ${nodeIndex}) for ${pod.metadata.namespace}/${pod.metadata.name}`);
   }
 
-  /** Why Multus would fail to set up the pod's sandbox, if it would. */
-  private missingNetwork(pod: Pod): string | undefined {
+  /** The pod's attachments with their addresses, or why Multus would fail to set up its sandbox. */
+  private attachments(pod: Pod): { selections: NetworkSelection[] } | { error: string } {
     let selections;
     try {
       selections = parseNetworks(pod.metadata.annotations?.[networksAnnotation], pod.metadata.namespace!);
     } catch (err) {
-      return `Multus: error parsing ${networksAnnotation}: ${(err as Error).message}`;
+      return { error: `Multus: error parsing ${networksAnnotation}: ${(err as Error).message}` };
     }
+    const out: NetworkSelection[] = [];
     for (const s of selections) {
-      if (!this.cache.get(NetworkAttachmentDefinitions, s.namespace, s.name)) {
-        return `plugin type="multus" name="multus-cni-network" failed (add): Multus: [${pod.metadata.namespace}/${pod.metadata.name}/${pod.metadata.uid}]: error loading k8s delegates k8s args: TryLoadPodDelegates: error in getting k8s network for pod: GetNetworkDelegates: failed getting the delegate: getKubernetesDelegate: cannot find a network-attachment-definition (${s.name}) in namespace (${s.namespace}): network-attachment-definitions.k8s.cni.cncf.io "${s.name}" not found`;
+      const nad = this.cache.get<KubeObject & { spec?: { config?: string } }>(NetworkAttachmentDefinitions, s.namespace, s.name);
+      if (!nad) {
+        return {
+          error: `plugin type="multus" name="multus-cni-network" failed (add): Multus: [${pod.metadata.namespace}/${pod.metadata.name}/${pod.metadata.uid}]: error loading k8s delegates k8s args: TryLoadPodDelegates: error in getting k8s network for pod: GetNetworkDelegates: failed getting the delegate: getKubernetesDelegate: cannot find a network-attachment-definition (${s.name}) in namespace (${s.namespace}): network-attachment-definitions.k8s.cni.cncf.io "${s.name}" not found`,
+        };
       }
+      if (s.ips?.length) {
+        out.push(s);
+        continue;
+      }
+      let ranges;
+      try {
+        ranges = this.rangesOf(nad);
+      } catch (err) {
+        return { error: `Multus: error in the config of network-attachment-definition ${s.namespace}/${s.name}: ${(err as Error).message}` };
+      }
+      if (!ranges) {
+        out.push(s);
+        continue;
+      }
+      const ip = this.lease(pod, `${s.namespace}/${s.name}`, ranges);
+      if (!ip) return { error: exhaustedMessage(ranges) };
+      out.push({ ...s, ips: [ip] });
     }
-    return undefined;
+    return { selections: out };
   }
 
-  private async reportNetworks(pod: Pod, podIP: string): Promise<void> {
+  private rangesOf(nad: KubeObject & { spec?: { config?: string } }): WhereaboutsRange[] | undefined {
+    const key = keyOf(nad);
+    const known = this.ranges.get(key);
+    if (known && known.version === nad.metadata.resourceVersion) return known.ranges;
+    const ranges = whereaboutsRanges(nad.spec?.config ?? '{}');
+    this.ranges.set(key, { version: nad.metadata.resourceVersion ?? '', ranges });
+    return ranges;
+  }
+
+  /** The pod's address on an attachment: the one it reports, the one leased to it, or the lowest free one. */
+  private lease(pod: Pod, nadKey: string, ranges: WhereaboutsRange[]): string | undefined {
+    const reported = reportedNetworks(pod).find((n) => n.name === nadKey)?.ips?.[0];
+    if (reported) return reported;
+    const uid = pod.metadata.uid!;
+    const mine = this.leases.get(uid)?.get(nadKey);
+    if (mine) return mine.ip;
+    const ip = pickAddress(ranges, (pool) => this.leased(pod.metadata.namespace!, pool));
+    if (!ip) return undefined;
+    const leases = this.leases.get(uid) ?? new Map<string, Lease>();
+    leases.set(nadKey, { namespace: pod.metadata.namespace!, pod: pod.metadata.name!, pool: poolOf(ranges, ip)!, ip });
+    this.leases.set(uid, leases);
+    return ip;
+  }
+
+  /** Addresses of a pool held by the pods of a namespace: reported in their network status, or leased here. */
+  private leased(namespace: string, pool: string): Set<number> {
+    const taken = new Set<number>();
+    for (const p of this.cache.list<Pod>(Pods, { namespace })) {
+      if (!p.metadata.annotations?.[networksAnnotation]) continue;
+      for (const n of reportedNetworks(p)) {
+        if (n.default || !n.ips?.length) continue;
+        const [ns, name] = n.name.split('/');
+        const nad = this.cache.get(NetworkAttachmentDefinitions, ns, name!);
+        let ranges;
+        try {
+          ranges = nad ? this.rangesOf(nad) : undefined;
+        } catch {
+          continue;
+        }
+        for (const ip of n.ips) if (ranges && poolOf(ranges, ip) === pool) taken.add(ipToInt(ip));
+      }
+    }
+    for (const [uid, leases] of this.leases) {
+      for (const l of leases.values()) {
+        // A lease counts while its pod exists (a pod deleted behind the kubelet's back frees it).
+        if (l.pool === pool && l.namespace === namespace && this.cache.get<Pod>(Pods, l.namespace, l.pod)?.metadata.uid === uid) taken.add(ipToInt(l.ip));
+      }
+    }
+    return taken;
+  }
+
+  private async reportNetworks(pod: Pod, podIP: string, selections: NetworkSelection[]): Promise<void> {
     const annotations = pod.metadata.annotations ?? {};
-    const want = JSON.stringify(networkStatus(pod.metadata.uid!, podIP, parseNetworks(annotations[networksAnnotation], pod.metadata.namespace!)));
+    const want = JSON.stringify(networkStatus(pod.metadata.uid!, podIP, selections));
     if (annotations[networkStatusAnnotation] === want) return;
     await this.client
       .mergePatch(Pods, pod.metadata.namespace, pod.metadata.name!, { metadata: { annotations: { [networkStatusAnnotation]: want } } })
@@ -179,6 +275,7 @@ export class PodRunnerReconciler implements Reconciler {
       if (!isNotFound(err) && !isConflict(err)) throw err;
     }
     this.assigned.delete(uid);
+    this.leases.delete(uid);
     this.clock.forget(uid);
     this.log.debug('pod terminated', { pod: `${pod.metadata.namespace}/${pod.metadata.name}` });
   }

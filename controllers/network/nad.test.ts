@@ -1,0 +1,46 @@
+import type { Network } from '../../pkg/api/types.generated.js';
+import type { KubeObject } from '../../pkg/runtime/object.js';
+import { addressRuns, desiredNad, desiredVmNad } from './nad.js';
+
+const network = (spec: Partial<Network['spec']> = {}): Network =>
+  ({ apiVersion: 'stratus.dev/v1alpha1', kind: 'Network', metadata: { name: 'backend', namespace: 'shop' }, spec: { cidr: '192.168.50.0/24', type: 'bridge', ...spec } }) as Network;
+const config = (nad: KubeObject) => JSON.parse((nad as KubeObject & { spec: { config: string } }).spec.config) as Record<string, unknown>;
+
+describe('desiredNad', () => {
+  it("leases the Network's range minus the gateway and Stratus's allocations", () => {
+    const nad = desiredNad(network({ gateway: '192.168.50.1', allocationRange: { start: '192.168.50.10', end: '192.168.50.99' } }), ['192.168.50.12', '192.168.50.10']);
+    expect(nad.metadata.name).toBe('backend');
+    expect(config(nad).ipam).toEqual({
+      type: 'whereabouts',
+      network_name: 'shop/backend',
+      range: '192.168.50.0/24',
+      range_start: '192.168.50.10',
+      range_end: '192.168.50.99',
+      gateway: '192.168.50.1',
+      exclude: ['192.168.50.1/32', '192.168.50.10/32', '192.168.50.12/32'],
+    });
+  });
+
+  it('configures macvlan on its master', () => {
+    expect(config(desiredNad(network({ type: 'macvlan', master: 'ens5' }), []))).toMatchObject({ type: 'macvlan', master: 'ens5', mode: 'bridge' });
+  });
+});
+
+describe('desiredVmNad', () => {
+  it('has no IPAM: Stratus addresses VM interfaces itself', () => {
+    const nad = desiredVmNad(network({ vlan: 7 }));
+    expect(nad.metadata.name).toBe('backend.vm');
+    expect(config(nad)).toMatchObject({ type: 'bridge', vlan: 7, ipam: {} });
+  });
+});
+
+describe('addressRuns', () => {
+  it('groups consecutive addresses, dropping repeats', () => {
+    expect(addressRuns(['10.0.0.9', '10.0.1.0', '10.0.0.255', '10.0.0.7', '10.0.0.9'])).toEqual([
+      ['10.0.0.7', '10.0.0.7'],
+      ['10.0.0.9', '10.0.0.9'],
+      ['10.0.0.255', '10.0.1.0'],
+    ]);
+    expect(addressRuns([])).toEqual([]);
+  });
+});
