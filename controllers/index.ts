@@ -15,7 +15,7 @@ export interface ControllerOptions {
 export function registerControllers(mgr: Manager, o: ControllerOptions = {}): void {
   const allocator = new IpAllocator(mgr.client, mgr.cache);
   mgr.add(volumeController(mgr, o.workers));
-  mgr.add(networkController(mgr, allocator, o.workers));
+  mgr.add(networkController(mgr, o.workers));
   mgr.add(virtualMachineController(mgr, allocator, o.workers));
   mgr.add(appController(mgr, allocator, o.workers));
   mgr.add(scalerController(mgr, o.workers));

@@ -8,17 +8,13 @@ import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/ha
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
 import { keyOf, type KubeObject } from '../../pkg/runtime/object.js';
 import { annotationsChanged, or, specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
-import { networkStatusAnnotation, networksAnnotation } from '../../pkg/simulators/kubelet/multus.js';
 import type { IpAllocator } from '../network/allocator.js';
+import { leaseChanged } from '../shared/address-pools.js';
 import { registerReferenceIndexes } from '../shared/indexes.js';
 import { networkIndex, volumeIndex } from '../shared/references.js';
 import { appOfPod, dependencyIndex, dependencyKey, registerAppIndexes } from './indexes.js';
 import { AppReconciler } from './reconcile.js';
 import { failingContainer } from './status.js';
-
-function networkStatusChanged(old: Pod, pod: Pod): boolean {
-  return old.metadata.annotations?.[networkStatusAnnotation] !== pod.metadata.annotations?.[networkStatusAnnotation];
-}
 
 /**
  * An App reconcile is a few API calls and little CPU, and Apps come in
@@ -52,8 +48,7 @@ export function appController(mgr: Manager, allocator: IpAllocator, workers = 32
   controller.watch(mgr.cache.informer<Pod>(Pods), byAppLabel, (e) => failing(e.obj) || (e.type === 'update' && failing(e.old)));
   // An instance on a secondary Network that reports its address, or goes,
   // may let the App's address pool shrink.
-  const attached = (p: Pod) => !!p.metadata.annotations?.[networksAnnotation];
-  controller.watch(mgr.cache.informer<Pod>(Pods), byAppLabel, (e) => attached(e.obj) && (e.type === 'delete' || (e.type === 'update' && networkStatusChanged(e.old, e.obj))));
+  controller.watch(mgr.cache.informer<Pod>(Pods), byAppLabel, leaseChanged);
   controller.watch(mgr.cache.informer(ReplicaSets), byAppLabel, or((e) => e.type !== 'update', annotationsChanged));
   // A dependency, Volume or Network that becomes ready, changes its address
   // or appears lets its Apps go on. Apps are dependencies of Apps, too.

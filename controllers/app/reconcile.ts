@@ -14,8 +14,9 @@ import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js'
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { isControlledBy, keyOf, type KubeObject } from '../../pkg/runtime/object.js';
 import type { IpAllocator } from '../network/allocator.js';
+import { AddressPools } from '../shared/address-pools.js';
 import { applyChild, ChildConflictError } from '../shared/children.js';
-import { AppAttachments } from './attachments.js';
+import { childLabels } from '../shared/labels.js';
 import { resolveDependencies, resolveNetworks, resolveVolumes, waitingFor, type Referenced } from './dependencies.js';
 import { containerName, desiredDeployment, desiredService, serviceName, type ResolvedReferences } from './desired.js';
 import { appPodIndex } from './indexes.js';
@@ -24,7 +25,7 @@ import { appStatus, type AppObservation } from './status.js';
 const revisionAnnotation = 'deployment.kubernetes.io/revision';
 
 export class AppReconciler implements Reconciler {
-  private readonly attachments: AppAttachments;
+  private readonly pools: AddressPools;
 
   constructor(
     private readonly client: Client,
@@ -33,7 +34,7 @@ export class AppReconciler implements Reconciler {
     private readonly events: EventRecorder,
     private readonly now: () => number = Date.now,
   ) {
-    this.attachments = new AppAttachments(client, cache, allocator);
+    this.pools = new AddressPools(client, cache, allocator);
   }
 
   async reconcile(req: Request): Promise<void> {
@@ -59,11 +60,18 @@ export class AppReconciler implements Reconciler {
     // still apply; an address that cannot be resolved meanwhile keeps the
     // value the instances run with.
     if (!o.blocked && (!o.waiting || deployment)) {
-      const attachments = await this.attachments.ensure(app);
-      if (attachments.statuses.length) o.networks = attachments.statuses;
-      o.shortage = attachments.shortage;
-      if (attachments.waiting.length && !o.waiting) o.waiting = { reason: 'WaitingForNetwork', message: `waiting: ${attachments.waiting.join('; ')}` };
-      const resolved = this.completeReferences(app, deployment, deps.env, deps.unresolved, volumes.claims, attachments.nads);
+      const pools = await this.pools.ensure({
+        object: app,
+        kind: 'app',
+        labels: childLabels('app', app.metadata.name!),
+        networks: new Map((app.spec.networks ?? []).map((n) => [n.name, 1])),
+        instances: app.spec.replicas ?? 1,
+        pods: this.cache.byIndex<Pod>(Pods, appPodIndex, keyOf(app)),
+      });
+      if (pools.statuses.length) o.networks = pools.statuses;
+      o.shortage = pools.shortage;
+      if (pools.waiting.length && !o.waiting) o.waiting = { reason: 'WaitingForNetwork', message: `waiting: ${pools.waiting.join('; ')}` };
+      const resolved = this.completeReferences(app, deployment, deps.env, deps.unresolved, volumes.claims, pools.nads);
       if (resolved) {
         try {
           deployment = await this.applyChildren(app, resolved, o);

@@ -1,7 +1,7 @@
 // An App's status from what is observed: its Deployment's rollout, the pods
 // of the current revision, its dependencies and anything that blocks it.
 // Ready means the current spec is fully rolled out and available.
-import type { App, AppNetworkStatus, AppStatus, DependencyStatus } from '../../pkg/api/types.generated.js';
+import type { App, AppStatus, DependencyStatus, NetworkPoolStatus } from '../../pkg/api/types.generated.js';
 import type { Deployment, Pod } from '../../pkg/kube/core-types.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
 import { formatSelector } from '../../pkg/runtime/labels.js';
@@ -23,7 +23,7 @@ export interface AppObservation {
   /** What blocks it until a spec changes. */
   blocked?: { reason: string; message: string };
   /** The address pools on its Networks. */
-  networks?: AppNetworkStatus[];
+  networks?: NetworkPoolStatus[];
   /** Why some instances cannot get an address on a Network. */
   shortage?: string;
   now: number;

@@ -1,23 +1,18 @@
-// Allocates addresses on Networks for single VMs' interfaces and App address
-// pools. Each address is an IPAllocation named <network>.<address>: creating
+// Allocates addresses on Networks for single VMs' interfaces and the address
+// pools of Apps and VM groups. Each address is an IPAllocation named <network>.<address>: creating
 // it is the allocation, and the apiserver refuses a second object of the
 // same name, so two workers (or two controller processes) can never hand out
 // one address twice. The objects live in the API, so a restart loses
 // nothing; their owner reference releases them when the owner is deleted.
-// Addresses that pods leased from the Network's own attachment definition
-// (VM group members, through whereabouts) count as taken, too.
 import { IPAllocations, Networks } from '../../pkg/api/resources.js';
 import type { IPAllocation, Network } from '../../pkg/api/types.generated.js';
-import type { Pod } from '../../pkg/kube/core-types.js';
-import { Pods } from '../../pkg/kube/resources.js';
 import { ipToInt } from '../../pkg/net/ipv4.js';
 import { isAlreadyExists, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
-import { networkStatusAnnotation } from '../../pkg/simulators/kubelet/multus.js';
-import { managedBy, networkMemberLabel } from '../shared/labels.js';
+import { managedBy } from '../shared/labels.js';
 import { allocationName, allocationRange, firstFree, fixedAddressProblem } from './ipam.js';
 
 export const allocationLabels = {
@@ -28,9 +23,6 @@ export const allocationLabels = {
 
 export const allocationsByNetwork = 'stratus-allocations-by-network';
 export const allocationsByOwner = 'stratus-allocations-by-owner';
-/** Pods by the Networks they are members of (namespace/network). */
-export const podsByNetwork = 'stratus-pods-by-network';
-const memberPrefix = 'net.stratus.dev/';
 
 export interface AddressRequest {
   network: string;
@@ -48,11 +40,6 @@ export function registerAllocationIndexes(cache: Cache): void {
   const informer = cache.informer<IPAllocation>(IPAllocations);
   informer.addIndex(allocationsByNetwork, (a) => [`${a.metadata.namespace}/${a.spec.network}`]);
   informer.addIndex(allocationsByOwner, (a) => [a.spec.owner.uid]);
-  cache.informer<Pod>(Pods).addIndex(podsByNetwork, (p) =>
-    Object.keys(p.metadata.labels ?? {})
-      .filter((k) => k.startsWith(memberPrefix))
-      .map((k) => `${p.metadata.namespace}/${k.slice(memberPrefix.length)}`),
-  );
 }
 
 export class IpAllocator {
@@ -63,27 +50,10 @@ export class IpAllocator {
     registerAllocationIndexes(cache);
   }
 
-  /** Addresses held on a Network: by allocations, and by pods' leases. */
+  /** Addresses held on a Network. */
   taken(network: Network): Set<number> {
-    const ns = network.metadata.namespace;
-    const taken = new Set<number>();
-    for (const a of this.cache.byIndex<IPAllocation>(IPAllocations, allocationsByNetwork, `${ns}/${network.metadata.name}`)) taken.add(ipToInt(a.spec.address));
-    for (const ip of this.podAddresses(network)) taken.add(ipToInt(ip));
-    return taken;
-  }
-
-  /** Addresses member pods leased from the Network's own attachment definition (from their Multus network status). */
-  podAddresses(network: Network): string[] {
-    const wanted = `${network.metadata.namespace}/${network.metadata.name}`;
-    const pods = this.cache.byIndex<Pod>(Pods, podsByNetwork, `${network.metadata.namespace}/${networkMemberLabel(network.metadata.name!).slice(memberPrefix.length)}`);
-    return pods.flatMap((pod) => {
-      try {
-        const status = JSON.parse(pod.metadata.annotations?.[networkStatusAnnotation] ?? '[]') as { name: string; ips?: string[] }[];
-        return status.filter((s) => s.name === wanted).flatMap((s) => s.ips ?? []);
-      } catch {
-        return [];
-      }
-    });
+    const key = `${network.metadata.namespace}/${network.metadata.name}`;
+    return new Set(this.cache.byIndex<IPAllocation>(IPAllocations, allocationsByNetwork, key).map((a) => ipToInt(a.spec.address)));
   }
 
   /** The owner's allocations as the API has them now (the cache may lag creates of a moment ago). */
@@ -120,7 +90,6 @@ export class IpAllocator {
     if (request.address) {
       const problem = fixedAddressProblem(network, request.address);
       if (problem) return { conflict: problem };
-      if (this.podAddresses(network).includes(request.address)) return { conflict: `${request.address} on Network ${request.network} is leased by a VM group member` };
       return this.claim(owner, network, request, request.address);
     }
     const range = allocationRange(network);

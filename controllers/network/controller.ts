@@ -1,27 +1,26 @@
 // The Network controller: what it watches and how events become keys.
 import { Apps, IPAllocations, Networks, VirtualMachines } from '../../pkg/api/resources.js';
 import type { App, IPAllocation, Network, VirtualMachine } from '../../pkg/api/types.generated.js';
-import type { Pod } from '../../pkg/kube/core-types.js';
-import { MultiNetworkPolicies, NetworkAttachmentDefinitions, NetworkPolicies, Pods } from '../../pkg/kube/resources.js';
+import { MultiNetworkPolicies, NetworkAttachmentDefinitions, NetworkPolicies } from '../../pkg/kube/resources.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
 import { keyOf } from '../../pkg/runtime/object.js';
-import { annotationsChanged, or, specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
+import { specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
 import { registerReferenceIndexes } from '../shared/indexes.js';
 import { inNamespace, networksOfApp, networksOfVm } from '../shared/references.js';
-import type { IpAllocator } from './allocator.js';
+import { registerAllocationIndexes } from './allocator.js';
 import { NetworkReconciler } from './reconcile.js';
 
-const networkMemberPrefix = 'net.stratus.dev/';
 /** How long address changes gather before the Network is reconciled. */
 const coalesceMs = 500;
 
-export function networkController(mgr: Manager, allocator: IpAllocator, workers = 2): Controller {
+export function networkController(mgr: Manager, workers = 2): Controller {
   registerReferenceIndexes(mgr);
+  registerAllocationIndexes(mgr.cache);
   const controller = new Controller({
     name: 'network',
-    reconciler: new NetworkReconciler(mgr.client, mgr.cache, allocator),
+    reconciler: new NetworkReconciler(mgr.client, mgr.cache),
     workers,
     logger: mgr.log,
     metrics: mgr.metrics,
@@ -37,17 +36,6 @@ export function networkController(mgr: Manager, allocator: IpAllocator, workers 
   controller.watchCoalesced(mgr.cache.informer<IPAllocation>(IPAllocations), coalesceMs, enqueueMapped((a) => [`${a.metadata.namespace}/${a.spec.network}`]));
   controller.watch(mgr.cache.informer<VirtualMachine>(VirtualMachines), enqueueMapped((vm) => inNamespace(vm.metadata.namespace, networksOfVm(vm))));
   controller.watch(mgr.cache.informer<App>(Apps), enqueueMapped((app) => inNamespace(app.metadata.namespace, networksOfApp(app))));
-  // Leases of member pods (VM group members) count as allocated.
-  controller.watchCoalesced(
-    mgr.cache.informer<Pod>(Pods),
-    coalesceMs,
-    enqueueMapped((pod) =>
-      Object.keys(pod.metadata.labels ?? {})
-        .filter((k) => k.startsWith(networkMemberPrefix))
-        .map((k) => `${pod.metadata.namespace}/${k.slice(networkMemberPrefix.length)}`),
-    ),
-    or(annotationsChanged, (e) => e.type !== 'update'),
-  );
   // A rule naming another Network needs that Network's CIDR.
   controller.watch(networks, enqueueMapped((peer) => networks.list().filter((n) => n.metadata.namespace === peer.metadata.namespace && JSON.stringify(n.spec.rules ?? {}).includes(`"network":"${peer.metadata.name}"`)).map(keyOf)), (e) => e.type !== 'update');
   return controller;

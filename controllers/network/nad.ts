@@ -1,15 +1,15 @@
 // The Multus NetworkAttachmentDefinitions of a Network: one bridge or macvlan
 // CNI configuration in three IPAM flavours.
-//  - The Network's own (named after it): whereabouts leases attaching pods
-//    (VM group members, whose guests take the address by DHCP) addresses of
-//    the Network's range, except the gateway and every address Stratus has
+//  - The Network's own (named after it), for workloads outside Stratus that
+//    attach to the Network directly: whereabouts leases addresses of the
+//    Network's range, except the gateway and every address Stratus has
 //    allocated.
 //  - The single-VM attachment (`<network>.vm`): no IPAM. Stratus addresses a
 //    single VM's interface itself (an IPAllocation, passed to the guest as
 //    cloud-init network data); a lease for its virt-launcher pod would hold
 //    a second address the guest never uses.
-//  - An App's pool (written by the App controller): whereabouts restricted to
-//    the addresses allocated to that App.
+//  - A pool (written by the App and VM controllers for Apps and VM groups):
+//    whereabouts restricted to the addresses allocated to that pool.
 // All whereabouts configurations of a Network share one network_name, so
 // they lease from one pool, as whereabouts keeps one IPPool per range and
 // name.

@@ -13,7 +13,7 @@ import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js'
 import { isControlledBy } from '../../pkg/runtime/object.js';
 import { applyChild, ChildConflictError } from '../shared/children.js';
 import { networkIndex } from '../shared/references.js';
-import { allocationsByNetwork, type IpAllocator } from './allocator.js';
+import { allocationsByNetwork } from './allocator.js';
 import { allocationRange, rangeSize } from './ipam.js';
 import { desiredNad, desiredVmNad, nadName } from './nad.js';
 import { desiredMultiNetworkPolicy, desiredNetworkPolicy, hasRules, peerNetworks, policyName } from './policies.js';
@@ -25,7 +25,6 @@ export class NetworkReconciler implements Reconciler {
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
-    private readonly allocator: IpAllocator,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -42,8 +41,7 @@ export class NetworkReconciler implements Reconciler {
     const users = this.users(network);
     const allocations = this.cache.byIndex<IPAllocation>(IPAllocations, allocationsByNetwork, req.key).map((a) => a.spec.address);
     const range = allocationRange(network);
-    const held = new Set([...allocations, ...this.allocator.podAddresses(network)]);
-    const counts = { allocated: held.size, free: 'error' in range ? 0 : Math.max(0, rangeSize(range) - held.size) };
+    const counts = { allocated: allocations.length, free: 'error' in range ? 0 : Math.max(0, rangeSize(range) - allocations.length) };
 
     if (network.metadata.deletionTimestamp) {
       if (!hasFinalizer(network, networkFinalizer)) return;

@@ -1,13 +1,15 @@
 // The VirtualMachine controller: what it watches and how events become keys.
 import { IPAllocations, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
-import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, Secrets, Services, VirtualMachinePools } from '../../pkg/kube/resources.js';
+import type { Pod } from '../../pkg/kube/core-types.js';
+import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, NetworkAttachmentDefinitions, Pods, Secrets, Services, VirtualMachinePools } from '../../pkg/kube/resources.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
 import { keyOf, type KubeObject } from '../../pkg/runtime/object.js';
 import { specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
 import type { IpAllocator } from '../network/allocator.js';
+import { leaseChanged } from '../shared/address-pools.js';
 import { registerReferenceIndexes } from '../shared/indexes.js';
 import { labelKeys } from '../shared/labels.js';
 import { networkIndex, volumeIndex } from '../shared/references.js';
@@ -37,6 +39,9 @@ export function virtualMachineController(mgr: Manager, allocator: IpAllocator, w
   controller.watch(mgr.cache.informer(Services), enqueueOwner(owner));
   controller.watch(mgr.cache.informer(Secrets), enqueueOwner(owner));
   controller.watch(mgr.cache.informer(IPAllocations), enqueueOwner(owner));
+  // A group's address pools: its attachment definitions, and members' pods reporting or releasing addresses.
+  controller.watch(mgr.cache.informer(NetworkAttachmentDefinitions), enqueueOwner(owner));
+  controller.watch(mgr.cache.informer<Pod>(Pods), byVmLabel, leaseChanged);
   // A Volume or Network becoming ready (or appearing) lets its VMs go on.
   const users = (index: string) => enqueueMapped((o: KubeObject) => vms.indexer.byIndex(index, keyOf(o)).map(keyOf));
   controller.watch(mgr.cache.informer(Volumes), users(volumeIndex));

@@ -3,7 +3,8 @@
 // report status.
 import { Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
-import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, Secrets, Services, VirtualMachinePools } from '../../pkg/kube/resources.js';
+import type { Pod } from '../../pkg/kube/core-types.js';
+import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, Pods, Secrets, Services, VirtualMachinePools } from '../../pkg/kube/resources.js';
 import { parseCidr } from '../../pkg/net/ipv4.js';
 import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
@@ -14,16 +15,19 @@ import type { ReconcileContext, Reconciler, Request } from '../../pkg/runtime/co
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { isControlledBy } from '../../pkg/runtime/object.js';
 import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from '../../pkg/simulators/kubevirt/types.js';
-import { applyChild, ChildConflictError } from '../shared/children.js';
-import { volumesOfVm } from '../shared/references.js';
 import type { IpAllocator } from '../network/allocator.js';
 import { vmNadName } from '../network/nad.js';
+import { AddressPools } from '../shared/address-pools.js';
+import { applyChild, ChildConflictError } from '../shared/children.js';
+import { childLabels } from '../shared/labels.js';
+import { volumesOfVm } from '../shared/references.js';
 import { interfacesOf, stableMac, type ResolvedInterface } from './addressing.js';
 import {
   desiredKubeVirtVm,
   desiredPool,
   desiredService,
   desiredSshSecret,
+  groupSelector,
   restartAnnotation,
   serviceName,
   sshSecretName,
@@ -33,13 +37,17 @@ import { pendingChanges } from './pending.js';
 import { vmStatus, type VmObservation } from './status.js';
 
 export class VirtualMachineReconciler implements Reconciler {
+  private readonly pools: AddressPools;
+
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
     private readonly allocator: IpAllocator,
     private readonly events: EventRecorder,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.pools = new AddressPools(client, cache, allocator);
+  }
 
   async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
     const vm = this.cache.get<VirtualMachine>(VirtualMachines, req.namespace, req.name);
@@ -96,9 +104,9 @@ export class VirtualMachineReconciler implements Reconciler {
         waiting.push(`Network ${iface.network} ${network ? 'is not Ready' : 'does not exist'}`);
         continue;
       }
-      // Group members lease an address from the Network's IPAM (DHCP in the guest); a single VM's address is Stratus's, so its attachment has no IPAM.
-      const attachment = group ? nad : vmNadName(iface.network);
-      const entry: ResolvedInterface = { name: iface.name, network: iface.network, nad: `${vm.metadata.namespace}/${attachment}`, mac };
+      // A single VM's address is Stratus's (cloud-init), so its attachment has no IPAM;
+      // group members lease one of the group's pool (DHCP in the guest), attached below.
+      const entry: ResolvedInterface = { name: iface.name, network: iface.network, nad: group ? undefined : `${vm.metadata.namespace}/${vmNadName(iface.network)}`, mac };
       if (!group) {
         keep.add(`${iface.network}/${iface.name}`);
         const result = await this.allocator.ensure(vm, { network: iface.network, interface: iface.name, address: iface.ipAddress });
@@ -109,9 +117,34 @@ export class VirtualMachineReconciler implements Reconciler {
       resolved.push(entry);
     }
     if (!group && !waiting.length) await this.allocator.release(vm, keep);
+    if (group && !waiting.length) waiting.push(...(await this.attachPools(vm, resolved, o)));
     if (conflicts.length) o.blocked = { reason: 'AddressConflict', message: conflicts.join('; ') };
     else if (waiting.length && !o.waiting) o.waiting = { reason: 'WaitingForNetwork', message: `waiting: ${waiting.join('; ')}` };
     return waiting.length || conflicts.length ? undefined : resolved;
+  }
+
+  /** A group's address pools, one per Network; what they wait for. */
+  private async attachPools(vm: VirtualMachine, interfaces: ResolvedInterface[], o: VmObservation): Promise<string[]> {
+    const perMember = new Map<string, number>();
+    for (const i of interfaces) if (i.network) perMember.set(i.network, (perMember.get(i.network) ?? 0) + 1);
+    const pools = await this.pools.ensure({
+      object: vm,
+      kind: 'group',
+      labels: childLabels('virtualMachine', vm.metadata.name!),
+      networks: perMember,
+      instances: vm.spec.replicas ?? 0,
+      pods: this.cache.list<Pod>(Pods, { namespace: vm.metadata.namespace, labelSelector: groupSelector(vm) }),
+    });
+    if (pools.statuses.length) o.networks = pools.statuses;
+    o.shortage = pools.shortage;
+    const waiting = [...pools.waiting];
+    for (const i of interfaces) {
+      if (!i.network) continue;
+      const nad = pools.nads.get(i.network);
+      if (nad) i.nad = `${vm.metadata.namespace}/${nad}`;
+      else if (!pools.waiting.length) waiting.push(`an address pool on Network ${i.network}`);
+    }
+    return waiting;
   }
 
   private async applyChildren(vm: VirtualMachine, refs: ResolvedReferences, group: boolean, o: VmObservation): Promise<void> {

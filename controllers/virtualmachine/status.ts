@@ -1,7 +1,7 @@
 // A VirtualMachine's status from what KubeVirt reports, what it waits for,
 // and what blocks it. Ready means "as desired": a VM stopped on purpose is
 // Ready; a running one when KubeVirt says it is ready.
-import type { VirtualMachine, VirtualMachineStatus } from '../../pkg/api/types.generated.js';
+import type { NetworkPoolStatus, VirtualMachine, VirtualMachineStatus } from '../../pkg/api/types.generated.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from '../../pkg/simulators/kubevirt/types.js';
 import { formatSelector } from '../../pkg/runtime/labels.js';
@@ -21,6 +21,10 @@ export interface VmObservation {
   waiting?: { reason: string; message: string };
   /** What blocks it until the spec changes (an address conflict, a name clash). */
   blocked?: { reason: string; message: string };
+  /** A group's address pools on its Networks. */
+  networks?: NetworkPoolStatus[];
+  /** Why some group members cannot get an address on a Network. */
+  shortage?: string;
   pendingChanges: string[];
   serviceName?: string;
   restartedAt?: string;
@@ -102,6 +106,8 @@ export function vmStatus(vm: VirtualMachine, o: VmObservation): VirtualMachineSt
   } else if (o.waiting) {
     phase = 'Pending';
     summary = { state: 'progressing', reason: o.waiting.reason, message: o.waiting.message };
+  } else if (o.shortage) {
+    summary = { state: 'stalled', reason: 'AddressesExhausted', message: o.shortage };
   }
   const status: VirtualMachineStatus = {
     observedGeneration: vm.metadata.generation,
@@ -131,6 +137,7 @@ export function vmStatus(vm: VirtualMachine, o: VmObservation): VirtualMachineSt
       if (ips.length) status.ipAddresses = ips;
     }
   }
+  if (o.networks?.length) status.networks = o.networks;
   if (o.pendingChanges.length) status.pendingChanges = o.pendingChanges;
   if (o.restartedAt) status.restartedAt = o.restartedAt;
   if (o.serviceName) {

@@ -169,6 +169,8 @@ export interface VirtualMachineStatus {
   serviceName?: string;
   /** How to reach the VM: the Service DNS name, or its address. */
   address?: string;
+  /** Each secondary Network's address pool: one address per instance and interface, plus a quarter for rollouts and replacements. */
+  networks?: NetworkPoolStatus[];
 }
 
 export interface Condition {
@@ -191,6 +193,17 @@ export interface InterfaceStatus {
   network?: string;
   ipAddress?: string;
   macAddress?: string;
+}
+
+export interface NetworkPoolStatus {
+  /** The Network. */
+  name: string;
+  /** The NetworkAttachmentDefinition the instances attach through; its IPAM leases the pool only. */
+  attachmentDefinition?: string;
+  /** Addresses allocated to the pool. */
+  allocated: number;
+  /** The allocated addresses, lowest first; at most 100 are listed. */
+  addresses?: string[];
 }
 
 /** A virtual machine (KubeVirt), or a group of identical ones when spec.replicas is set. */
@@ -600,8 +613,8 @@ export interface AppStatus {
   url?: string;
   /** Each dependency and whether it is ready. */
   dependencies?: DependencyStatus[];
-  /** Each secondary Network's address pool: one address per instance plus the rollout's surge. */
-  networks?: AppNetworkStatus[];
+  /** Each secondary Network's address pool: one address per instance and interface, plus a quarter for rollouts and replacements. */
+  networks?: NetworkPoolStatus[];
 }
 
 export interface DependencyStatus {
@@ -609,17 +622,6 @@ export interface DependencyStatus {
   name: string;
   ready: boolean;
   address?: string;
-}
-
-export interface AppNetworkStatus {
-  /** The Network. */
-  name: string;
-  /** The NetworkAttachmentDefinition the instances attach through; its IPAM hands out the App's addresses only. */
-  attachmentDefinition?: string;
-  /** Addresses allocated to the App on the Network. */
-  allocated: number;
-  /** The allocated addresses, lowest first; at most 100 are listed. */
-  addresses?: string[];
 }
 
 /** An application: an image run as a scalable, reachable service. */

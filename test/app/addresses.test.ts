@@ -112,7 +112,7 @@ it('grows the pool with the replicas, and reports a shortage as Stalled instead 
 
   expect((await kubectl(['-n', ns, 'scale', 'apps.stratus.dev/web', '--replicas=6'])).code).toBe(0);
   const short = await waitForApp((a) => condition(a, 'Stalled')?.reason === 'AddressesExhausted', 'web Stalled for lack of addresses');
-  expect(condition(short, 'Stalled')?.message).toBe('spec.networks[small]: 5 of 6 instances can have an address: Network small has no free addresses');
+  expect(condition(short, 'Stalled')?.message).toBe('spec.networks: Network small has no free addresses; 5 of 6 instances can have an address');
   expect(condition(short, 'Ready')?.status).toBe('False');
   // The sixth instance waits for an address; no two instances share one.
   await eventually(async () => {

@@ -1,11 +1,13 @@
-// VM groups (a VirtualMachinePool per group, scaled through /scale), VMs that
-// wait for a Volume that does not exist yet, and Volumes that grow.
+// VM groups (a VirtualMachinePool per group, scaled through /scale, with an
+// address pool on their Network), VMs that wait for a Volume that does not
+// exist yet, and Volumes that grow.
 import { stringify } from 'yaml';
 import { Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { RunningOperator } from '../../pkg/cli/operator.js';
-import { DataVolumes, KubeVirtVirtualMachines, MultiNetworkPolicies, NetworkPolicies, PersistentVolumeClaims, VirtualMachinePools } from '../../pkg/kube/resources.js';
-import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
+import { DataVolumes, KubeVirtVirtualMachines, MultiNetworkPolicies, NetworkPolicies, PersistentVolumeClaims, Pods, VirtualMachinePools } from '../../pkg/kube/resources.js';
+import type { VirtualMachinePool } from '../../pkg/simulators/kubevirt/types.js';
+import type { PersistentVolumeClaim, Pod } from '../../pkg/kube/core-types.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
@@ -45,6 +47,46 @@ it('runs a VM group as a VirtualMachinePool and scales it through the scale subr
   expect(scaled.status).toMatchObject({ replicas: 5, selector: 'stratus.dev/virtualmachine=workers', phase: 'Running' });
   const scale = await client.getScale(VirtualMachines, ns, 'workers');
   expect(scale.status).toMatchObject({ replicas: 5, selector: 'stratus.dev/virtualmachine=workers' });
+});
+
+it("gives a group's members addresses from the group's pool on its Network", async () => {
+  // 10.80.0.0/29: hosts .1–.6, .1 the gateway → 5 addresses.
+  const objects = [
+    { apiVersion: 'stratus.dev/v1alpha1', kind: 'Network', metadata: { name: 'grid', namespace: ns }, spec: { cidr: '10.80.0.0/29', gateway: '10.80.0.1' } },
+    {
+      apiVersion: 'stratus.dev/v1alpha1',
+      kind: 'VirtualMachine',
+      metadata: { name: 'nodes', namespace: ns },
+      spec: { replicas: 2, cpu: { cores: 1 }, memory: '1Gi', rootDisk: { image: 'quay.io/containerdisks/fedora:41' }, networks: [{ name: 'default' }, { name: 'grid', network: 'grid' }] },
+    },
+  ];
+  expect((await kubectl(['apply', '--server-side', '-f', '-'], objects.map((o) => stringify(o)).join('---\n'))).code).toBe(0);
+  expect((await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'svm/nodes', '--timeout=60s'])).code).toBe(0);
+  const vm = await client.get<VirtualMachine>(VirtualMachines, ns, 'nodes');
+  expect(vm.status?.networks).toEqual([{ name: 'grid', attachmentDefinition: 'grid.group.nodes', allocated: 3, addresses: ['10.80.0.2', '10.80.0.3', '10.80.0.4'] }]);
+  const pool = await client.get<VirtualMachinePool>(VirtualMachinePools, ns, 'nodes');
+  expect(pool.spec.virtualMachineTemplate.spec.template.spec.networks).toEqual([{ name: 'default', pod: {} }, { name: 'grid', multus: { networkName: `${ns}/grid.group.nodes` } }]);
+
+  const leased = async (count: number) =>
+    eventually(async () => {
+      const pods = (await client.list<Pod>(Pods, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=nodes' })).items;
+      const ips = pods.flatMap((p) => (JSON.parse(p.metadata.annotations?.['k8s.v1.cni.cncf.io/network-status'] ?? '[]') as { name: string; ips?: string[] }[]).find((n) => n.name === `${ns}/grid.group.nodes`)?.ips ?? []);
+      return ips.length === count ? ips : undefined;
+    }, 60_000, `${count} members with an address`);
+  const two = await leased(2);
+  expect(new Set(two).size).toBe(2);
+  for (const ip of two) expect(vm.status!.networks![0]!.addresses).toContain(ip);
+
+  // 5 members need 5 of the 7 addresses a pool of 5 asks for: the Network has exactly 5, so all can run.
+  expect((await kubectl(['-n', ns, 'scale', 'svm/nodes', '--replicas=5'])).code).toBe(0);
+  await eventually(async () => (await client.get<VirtualMachine>(VirtualMachines, ns, 'nodes')).status?.readyReplicas === 5, 60_000, '5 ready members');
+  expect(new Set(await leased(5)).size).toBe(5);
+  const network = await eventually(async () => {
+    const n = await client.get<Network>(Networks, ns, 'grid');
+    return n.status?.allocated === 5 ? n : undefined;
+  }, 30_000, 'the Network counts the pool');
+  expect(network.status?.free).toBe(0);
+  await client.delete(VirtualMachines, ns, 'nodes');
 });
 
 it('waits for a Volume that does not exist yet and starts once it is ready', async () => {

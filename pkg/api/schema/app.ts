@@ -1,6 +1,6 @@
 // App: an image run as a scalable service (Deployment + Service).
 import { array, boolean, enumOf, integer, map, object, quantity, rule, string } from './builder.js';
-import { conditions, objectName, observedGeneration, portNumber, protocol, secretKeyRef } from './common.js';
+import { conditions, networkPools, objectName, observedGeneration, portNumber, protocol, secretKeyRef } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
 
 const dependencyKind = enumOf(['VirtualMachine', 'Volume', 'App'], { description: 'The kind of the dependency.' });
@@ -152,18 +152,7 @@ const status = object(
       object({ kind: string(), name: string(), ready: boolean(), address: string() }, { name: 'DependencyStatus', required: ['kind', 'name', 'ready'] }),
       { description: 'Each dependency and whether it is ready.' },
     ),
-    networks: array(
-      object(
-        {
-          name: string({ description: 'The Network.' }),
-          attachmentDefinition: string({ description: "The NetworkAttachmentDefinition the instances attach through; its IPAM hands out the App's addresses only." }),
-          allocated: integer({ description: 'Addresses allocated to the App on the Network.' }),
-          addresses: array(string(), { description: 'The allocated addresses, lowest first; at most 100 are listed.' }),
-        },
-        { name: 'AppNetworkStatus', required: ['name', 'allocated'] },
-      ),
-      { description: "Each secondary Network's address pool: one address per instance plus the rollout's surge." },
-    ),
+    networks: networkPools(),
   },
   { name: 'AppStatus' },
 );

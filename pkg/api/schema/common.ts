@@ -73,3 +73,18 @@ export const protocol = (): Schema => enumOf(['TCP', 'UDP', 'SCTP'], { descripti
 export const portNumber = (description: string): Schema => integer({ description, minimum: 1, maximum: 65535 });
 
 export { label, objectName };
+
+/** Status of the address pools of an App or a VM group, one per secondary Network. */
+export const networkPools = (): Schema =>
+  array(
+    object(
+      {
+        name: string({ description: 'The Network.' }),
+        attachmentDefinition: string({ description: 'The NetworkAttachmentDefinition the instances attach through; its IPAM leases the pool only.' }),
+        allocated: integer({ description: 'Addresses allocated to the pool.' }),
+        addresses: array(string(), { description: 'The allocated addresses, lowest first; at most 100 are listed.' }),
+      },
+      { name: 'NetworkPoolStatus', required: ['name', 'allocated'] },
+    ),
+    { description: "Each secondary Network's address pool: one address per instance and interface, plus a quarter for rollouts and replacements." },
+  );

@@ -1,6 +1,6 @@
 // VirtualMachine: a KubeVirt virtual machine, or a group of identical ones.
 import { array, boolean, enumOf, integer, map, object, quantity, rule, string, type Schema } from './builder.js';
-import { conditions, label, localObjectReference, objectName, observedGeneration, portNumber, protocol } from './common.js';
+import { conditions, label, localObjectReference, networkPools, objectName, observedGeneration, portNumber, protocol } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
 
 const ipv4 = (description: string): Schema =>
@@ -157,6 +157,7 @@ const status = object(
     selector: string({ description: 'The label selector of the VMs, for the scale subresource.' }),
     serviceName: string({ description: 'The Service exposing the ports.' }),
     address: string({ description: 'How to reach the VM: the Service DNS name, or its address.' }),
+    networks: networkPools(),
   },
   { name: 'VirtualMachineStatus' },
 );

@@ -47,11 +47,16 @@ export function macFor(seed: string): string {
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
+/** Multus's name for the interface of the i-th attachment (0-based) when the selection names none. */
+export function interfaceName(i: number): string {
+  return `net${i + 1}`;
+}
+
 export function networkStatus(podUid: string, podIP: string, selections: NetworkSelection[]): NetworkStatus[] {
   return [
     { name: defaultNetworkName, interface: 'eth0', ips: [podIP], mac: macFor(podUid + 'eth0'), default: true, dns: {} },
     ...selections.map((s, i) => {
-      const iface = s.interface ?? `net${i + 1}`;
+      const iface = s.interface ?? interfaceName(i);
       return {
         name: `${s.namespace}/${s.name}`,
         interface: iface,

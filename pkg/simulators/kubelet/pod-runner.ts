@@ -13,7 +13,7 @@ import type { Reconciler, Request, Result } from '../../runtime/controller/types
 import { keyOf, type KubeObject } from '../../runtime/object.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
 import type { StageClock } from '../clock.js';
-import { networkStatus, networkStatusAnnotation, networksAnnotation, parseNetworks, type NetworkSelection, type NetworkStatus } from './multus.js';
+import { interfaceName, networkStatus, networkStatusAnnotation, networksAnnotation, parseNetworks, type NetworkSelection, type NetworkStatus } from './multus.js';
 import { nodeAddress } from './nodes.js';
 import { injectFailureAnnotation, type KubeletSimOptions } from './options.js';
 import { podStatus, sameStatus, type PodStage } from './pod-status.js';
@@ -41,7 +41,7 @@ function reportedNetworks(pod: Pod): NetworkStatus[] {
 export class PodRunnerReconciler implements Reconciler {
   /** Addresses handed out but maybe not yet visible in the cache, by pod uid. */
   private readonly assigned = new Map<string, { node: string; ip: string }>();
-  /** Secondary addresses leased by whereabouts but maybe not yet in the pod's network status: pod uid → NAD key → lease. */
+  /** Secondary addresses leased by whereabouts but maybe not yet in the pod's network status: pod uid → "<nad>@<interface>" → lease. */
   private readonly leases = new Map<string, Map<string, Lease>>();
   /** Parsed IPAM ranges per NAD, by resourceVersion. */
   private readonly ranges = new Map<string, { version: string; ranges: WhereaboutsRange[] | undefined }>();
@@ -171,7 +171,7 @@ export class PodRunnerReconciler implements Reconciler {
       return { error: `Multus: error parsing ${networksAnnotation}: ${(err as Error).message}` };
     }
     const out: NetworkSelection[] = [];
-    for (const s of selections) {
+    for (const [i, s] of selections.entries()) {
       const nad = this.cache.get<KubeObject & { spec?: { config?: string } }>(NetworkAttachmentDefinitions, s.namespace, s.name);
       if (!nad) {
         return {
@@ -192,7 +192,7 @@ export class PodRunnerReconciler implements Reconciler {
         out.push(s);
         continue;
       }
-      const ip = this.lease(pod, `${s.namespace}/${s.name}`, ranges);
+      const ip = this.lease(pod, `${s.namespace}/${s.name}`, s.interface ?? interfaceName(i), ranges);
       if (!ip) return { error: exhaustedMessage(ranges) };
       out.push({ ...s, ips: [ip] });
     }
@@ -209,16 +209,16 @@ export class PodRunnerReconciler implements Reconciler {
   }
 
   /** The pod's address on an attachment: the one it reports, the one leased to it, or the lowest free one. */
-  private lease(pod: Pod, nadKey: string, ranges: WhereaboutsRange[]): string | undefined {
-    const reported = reportedNetworks(pod).find((n) => n.name === nadKey)?.ips?.[0];
+  private lease(pod: Pod, nadKey: string, iface: string, ranges: WhereaboutsRange[]): string | undefined {
+    const reported = reportedNetworks(pod).find((n) => n.name === nadKey && n.interface === iface)?.ips?.[0];
     if (reported) return reported;
     const uid = pod.metadata.uid!;
-    const mine = this.leases.get(uid)?.get(nadKey);
+    const mine = this.leases.get(uid)?.get(`${nadKey}@${iface}`);
     if (mine) return mine.ip;
     const ip = pickAddress(ranges, (pool) => this.leased(pod.metadata.namespace!, pool));
     if (!ip) return undefined;
     const leases = this.leases.get(uid) ?? new Map<string, Lease>();
-    leases.set(nadKey, { namespace: pod.metadata.namespace!, pod: pod.metadata.name!, pool: poolOf(ranges, ip)!, ip });
+    leases.set(`${nadKey}@${iface}`, { namespace: pod.metadata.namespace!, pod: pod.metadata.name!, pool: poolOf(ranges, ip)!, ip });
     this.leases.set(uid, leases);
     return ip;
   }

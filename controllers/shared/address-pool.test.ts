@@ -1,4 +1,4 @@
-import type { App, Network } from '../../pkg/api/types.generated.js';
+import type { Network } from '../../pkg/api/types.generated.js';
 import { desiredPoolNad, planPool, poolNadName, poolSize } from './address-pool.js';
 
 const member = (i: number, address: string) => ({ interface: `pool-${i}`, address });
@@ -11,8 +11,12 @@ describe('poolSize', () => {
     [4, 5],
     [5, 7],
     [10, 13],
-  ])('%i replicas need %i addresses (the surge of a rolling update included)', (replicas, want) => {
+  ])('%i instances need %i addresses (the surge of a rolling update included)', (replicas, want) => {
     expect(poolSize(replicas)).toBe(want);
+  });
+
+  it('counts every interface an instance has on the Network', () => {
+    expect(poolSize(4, 2)).toBe(10);
   });
 });
 
@@ -40,12 +44,12 @@ describe('desiredPoolNad', () => {
     metadata: { name: 'private', namespace: 'shop' },
     spec: { cidr: '10.60.0.0/24', gateway: '10.60.0.1', type: 'bridge', vlan: 20, mtu: 1400 },
   } as Network;
-  const app = { apiVersion: 'stratus.dev/v1alpha1', kind: 'App', metadata: { name: 'web', namespace: 'shop' }, spec: { image: 'nginx' } } as App;
 
-  it("leases exactly the App's addresses, in runs, from the Network's pool", () => {
-    const nad = desiredPoolNad(app, network, ['10.60.0.12', '10.60.0.10', '10.60.0.11', '10.60.0.20']);
-    expect(nad.metadata).toMatchObject({ name: poolNadName('web', 'private'), namespace: 'shop', labels: { 'stratus.dev/app': 'web' } });
-    expect(nad.metadata.name).toBe('private.app.web');
+  it("leases exactly the owner's addresses, in runs, from the Network's pool", () => {
+    expect(poolNadName('app', 'web', 'private')).toBe('private.app.web');
+    expect(poolNadName('group', 'workers', 'private')).toBe('private.group.workers');
+    const nad = desiredPoolNad('private.app.web', 'shop', { 'stratus.dev/app': 'web' }, network, ['10.60.0.12', '10.60.0.10', '10.60.0.11', '10.60.0.20']);
+    expect(nad.metadata).toEqual({ name: 'private.app.web', namespace: 'shop', labels: { 'stratus.dev/app': 'web' } });
     expect(JSON.parse((nad as unknown as { spec: { config: string } }).spec.config)).toEqual({
       cniVersion: '0.3.1',
       name: 'shop-private',
