@@ -55,7 +55,7 @@ const clusterPermissions: readonly Row[] = [
   ['stratus.dev', 'volumes/finalizers', ['update'], 'blockOwnerDeletion'],
   ['stratus.dev', 'networks/finalizers', ['update'], 'blockOwnerDeletion'],
   ['stratus.dev', 'apps/finalizers', ['update'], 'blockOwnerDeletion'],
-  ['', 'pods', read, 'Network member addresses; Scaler target pods'],
+  ['', 'pods', read, "address pools: instances' leases; Scaler target pods"],
   ['', 'configmaps', read, 'Scaler Object/External metrics'],
   ['', 'services', [...child, 'delete'], 'VM/App Services'],
   ['', 'secrets', [...child, 'delete'], 'VM SSH Secrets; Prometheus authSecretRef'],
