@@ -131,6 +131,8 @@ export function desiredPool(vm: VirtualMachine, refs: ResolvedReferences): Virtu
     spec: {
       replicas: vm.spec.replicas ?? 1,
       selector: { matchLabels: groupSelector(vm) },
+      // Template changes reach the members' specs; Stratus restarts members itself, one at a time (group-restart.ts).
+      updateStrategy: { opportunistic: {} },
       virtualMachineTemplate: { metadata: { labels: { ...managedBy, ...groupSelector(vm) } }, spec: kubevirtSpec(vm, refs, true) },
     },
   };

@@ -33,6 +33,7 @@ import {
   sshSecretName,
   type ResolvedReferences,
 } from './desired.js';
+import { planGroupRestart } from './group-restart.js';
 import { pendingChanges } from './pending.js';
 import { vmStatus, type VmObservation } from './status.js';
 
@@ -67,7 +68,10 @@ export class VirtualMachineReconciler implements Reconciler {
       }
     }
     this.observe(vm, group, o);
-    if (!group && !o.waiting && !o.blocked) await this.restartIfAsked(vm, o, ctx);
+    if (!o.waiting && !o.blocked) {
+      if (group) await this.restartGroupIfAsked(vm, o, ctx);
+      else await this.restartIfAsked(vm, o, ctx);
+    }
     await writeStatus(this.client, VirtualMachines, vm, vmStatus(vm, o));
   }
 
@@ -175,6 +179,10 @@ export class VirtualMachineReconciler implements Reconciler {
       const pool = this.cache.get<VirtualMachinePool>(VirtualMachinePools, ns, vm.metadata.name!);
       o.pool = pool && isControlledBy(pool, vm.metadata.uid) ? pool : undefined;
       o.poolMembers = o.pool ? this.cache.ownedBy<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, o.pool.metadata.uid!) : [];
+      const memberUids = new Set(o.poolMembers.map((m) => m.metadata.uid));
+      o.memberVmis = this.cache
+        .list<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, { namespace: ns, labelSelector: groupSelector(vm) })
+        .filter((v) => v.metadata.ownerReferences?.some((r) => r.controller && memberUids.has(r.uid)));
       return;
     }
     const kv = this.cache.get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, ns, vm.metadata.name!);
@@ -183,6 +191,23 @@ export class VirtualMachineReconciler implements Reconciler {
     o.vmi = vmi && o.kubevirtVm && isControlledBy(vmi, o.kubevirtVm.metadata.uid) ? vmi : undefined;
     if (!o.serviceName && this.cache.get(Services, ns, serviceName(vm))) o.serviceName = vm.spec.ports?.length ? serviceName(vm) : undefined;
     o.pendingChanges = o.vmi && !o.vmi.metadata.deletionTimestamp ? pendingChanges(vm, o.vmi) : [];
+  }
+
+  /** A group restarts member by member (group-restart.ts). */
+  private async restartGroupIfAsked(vm: VirtualMachine, o: VmObservation, ctx: ReconcileContext): Promise<void> {
+    const plan = planGroupRestart(vm, o.poolMembers ?? [], o.memberVmis ?? [], vm.status?.restartedAt);
+    o.pendingChanges = plan.pending;
+    if (plan.restartedAt) o.restartedAt = plan.restartedAt;
+    o.restarting = plan.progress;
+    const vmi = plan.restart && o.memberVmis?.find((v) => v.metadata.name === plan.restart);
+    if (!vmi) return;
+    try {
+      await this.client.delete(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { preconditions: { uid: vmi.metadata.uid } });
+      ctx.log.info('restarting a group member', { member: vmi.metadata.name, reason: plan.reason });
+      this.events.event(vm, 'Normal', 'Restarting', `restarting ${vmi.metadata.name}: ${plan.reason}`);
+    } catch (err) {
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    }
   }
 
   /**

@@ -17,6 +17,10 @@ export interface VmObservation {
   vmi?: VirtualMachineInstance;
   pool?: VirtualMachinePool;
   poolMembers?: KubeVirtVirtualMachine[];
+  /** The group members' VMIs. */
+  memberVmis?: VirtualMachineInstance[];
+  /** While a group restart rolls: how far it is. */
+  restarting?: string;
   /** What the VM waits for (Volumes, Networks, addresses), if anything. */
   waiting?: { reason: string; message: string };
   /** What blocks it until the spec changes (an address conflict, a name clash). */
@@ -91,9 +95,12 @@ function groupSummary(vm: VirtualMachine, o: VmObservation): { phase: Phase; sum
       ? { phase: 'Stopped', summary: { state: 'ready', reason: 'Stopped', message: `${members.length} VMs, all stopped as requested` } }
       : { phase: 'Stopping', summary: { state: 'progressing', reason: 'Stopping', message: `${running} of ${members.length} VMs still running` } };
   }
+  if (members.length === want && ready === want && o.restarting) return { phase: 'Running', summary: { state: 'progressing', reason: 'Restarting', message: o.restarting } };
   if (members.length === want && ready === want) {
-    return { phase: want === 0 ? 'Stopped' : 'Running', summary: { state: 'ready', reason: 'Running', message: `${ready}/${want} VMs ready` } };
+    const pending = o.pendingChanges.length ? `; changes waiting for a restart: ${o.pendingChanges.join(', ')}` : '';
+    return { phase: want === 0 ? 'Stopped' : 'Running', summary: { state: 'ready', reason: 'Running', message: `${ready}/${want} VMs ready${pending}` } };
   }
+  if (o.restarting) return { phase: 'Running', summary: { state: 'progressing', reason: 'Restarting', message: `${o.restarting}; ${ready}/${want} VMs ready` } };
   return { phase: 'Starting', summary: { state: 'progressing', reason: 'Scaling', message: `${ready}/${want} VMs ready (${members.length} exist)` } };
 }
 

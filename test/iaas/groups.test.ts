@@ -1,12 +1,13 @@
-// VM groups (a VirtualMachinePool per group, scaled through /scale, with an
-// address pool on their Network), VMs that wait for a Volume that does not
+// VM groups (a VirtualMachinePool per group, scaled through /scale,
+// restarted member by member, with an address pool on their Network), VMs that wait for a Volume that does not
 // exist yet, and Volumes that grow.
 import { stringify } from 'yaml';
 import { Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { RunningOperator } from '../../pkg/cli/operator.js';
-import { DataVolumes, KubeVirtVirtualMachines, MultiNetworkPolicies, NetworkPolicies, PersistentVolumeClaims, Pods, VirtualMachinePools } from '../../pkg/kube/resources.js';
-import type { VirtualMachinePool } from '../../pkg/simulators/kubevirt/types.js';
+import { DataVolumes, KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, MultiNetworkPolicies, NetworkPolicies, PersistentVolumeClaims, Pods, VirtualMachinePools } from '../../pkg/kube/resources.js';
+import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from '../../pkg/simulators/kubevirt/types.js';
+import { sleep } from '../../pkg/util/sleep.js';
 import type { PersistentVolumeClaim, Pod } from '../../pkg/kube/core-types.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
@@ -47,6 +48,40 @@ it('runs a VM group as a VirtualMachinePool and scales it through the scale subr
   expect(scaled.status).toMatchObject({ replicas: 5, selector: 'stratus.dev/virtualmachine=workers', phase: 'Running' });
   const scale = await client.getScale(VirtualMachines, ns, 'workers');
   expect(scale.status).toMatchObject({ replicas: 5, selector: 'stratus.dev/virtualmachine=workers' });
+});
+
+it('restarts a group one member at a time when restartRequestedAt changes', async () => {
+  const before = new Map((await client.list<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items.map((v) => [v.metadata.name!, v.metadata.uid]));
+  expect(before.size).toBe(5);
+  const requested = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  await client.mergePatch(VirtualMachines, ns, 'workers', { spec: { restartRequestedAt: requested } });
+  let mostDown = 0;
+  let sawRestarting = false;
+  const done = await eventually(async () => {
+    const members = (await client.list<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items;
+    mostDown = Math.max(mostDown, members.filter((m) => !m.status?.ready).length);
+    const v = await client.get<VirtualMachine>(VirtualMachines, ns, 'workers');
+    if (findCondition(v.status?.conditions, 'Reconciling')?.reason === 'Restarting') sawRestarting = true;
+    return v.status?.restartedAt === requested && findCondition(v.status.conditions, 'Ready')?.status === 'True' ? v : undefined;
+  }, 90_000, 'the restart reached every member');
+  expect(done.status?.readyReplicas).toBe(5);
+  expect(sawRestarting).toBe(true);
+  expect(mostDown).toBeLessThanOrEqual(1);
+  const after = (await client.list<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items;
+  expect(after).toHaveLength(5);
+  for (const v of after) {
+    expect(v.metadata.uid).not.toBe(before.get(v.metadata.name!));
+    expect(v.metadata.annotations?.['stratus.dev/restart-requested-at']).toBe(requested);
+  }
+  // Exactly once: nothing restarts again, and the members settle (no update loop between pool and members).
+  const memberVersions = async () =>
+    (await client.list<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items.map((m) => `${m.metadata.name}@${m.metadata.resourceVersion}`).sort();
+  await sleep(1000);
+  const settled = await memberVersions();
+  await sleep(1500);
+  expect(await memberVersions()).toEqual(settled);
+  const later = (await client.list<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items;
+  expect(later.map((v) => v.metadata.uid).sort()).toEqual(after.map((v) => v.metadata.uid).sort());
 });
 
 it("gives a group's members addresses from the group's pool on its Network", async () => {

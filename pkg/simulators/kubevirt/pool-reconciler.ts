@@ -1,7 +1,10 @@
 // KubeVirt's VirtualMachinePool controller: keeps spec.replicas VMs named
 // <pool>-<index> from the pool's template, removing the highest indexes
-// first on scale-down, and reports replicas, readyReplicas and the selector
-// the scale subresource publishes.
+// first on scale-down, brings existing members' specs up to a changed
+// template (updateStrategy opportunistic: running VMIs pick the change up
+// when they next restart; unmanaged: members are left alone; proactive
+// restarts are not simulated and behave as opportunistic), and reports
+// replicas, readyReplicas and the selector the scale subresource publishes.
 import { KubeVirtVirtualMachines, VirtualMachinePools } from '../../kube/resources.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../runtime/client/api-error.js';
 import type { Cache } from '../../runtime/cache/cache.js';
@@ -10,7 +13,7 @@ import type { Reconciler, Request, Result } from '../../runtime/controller/types
 import type { EventRecorder } from '../../runtime/events/recorder.js';
 import { formatSelector } from '../../runtime/labels.js';
 import { controllerReference, isControlledBy } from '../../runtime/object.js';
-import { containsSubset } from '../../util/equality.js';
+import { containsSubset, deepEqual } from '../../util/equality.js';
 import type { KubeVirtVirtualMachine, VirtualMachinePool } from './types.js';
 
 function indexOf(pool: VirtualMachinePool, vm: KubeVirtVirtualMachine): number {
@@ -76,6 +79,9 @@ export class PoolReconciler implements Reconciler {
         }
         created++;
       }
+      if (!pool.spec.updateStrategy?.unmanaged) {
+        for (const vm of members.slice(0, want)) await this.updateMember(pool, vm);
+      }
       for (const vm of members.slice(want).reverse()) {
         await this.client
           .delete(KubeVirtVirtualMachines, vm.metadata.namespace, vm.metadata.name!, { preconditions: { uid: vm.metadata.uid } })
@@ -95,5 +101,15 @@ export class PoolReconciler implements Reconciler {
         if (!isNotFound(err)) throw err;
       });
     }
+  }
+
+  /** A member whose spec differs from the template gets the template's (with its own DataVolume names). */
+  private async updateMember(pool: VirtualMachinePool, vm: KubeVirtVirtualMachine): Promise<void> {
+    const want = poolMember(pool, indexOf(pool, vm)).spec;
+    if (deepEqual(vm.spec, want)) return;
+    await this.client.update(KubeVirtVirtualMachines, { ...vm, spec: want }).catch((err: unknown) => {
+      // A newer member or a deleted one: the next pass sees it.
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    });
   }
 }

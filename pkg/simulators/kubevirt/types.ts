@@ -122,6 +122,8 @@ export interface VirtualMachinePool extends KubeObject {
     selector: LabelSelector;
     paused?: boolean;
     virtualMachineTemplate: { metadata?: KubeObject['metadata']; spec: KubeVirtVirtualMachine['spec'] };
+    /** How template changes reach existing members; one of the three is set. */
+    updateStrategy?: { opportunistic?: Record<string, never>; proactive?: Record<string, unknown>; unmanaged?: Record<string, never> };
   };
   status?: { replicas?: number; readyReplicas?: number; labelSelector?: string; conditions?: KvCondition[] };
 }

@@ -1,0 +1,66 @@
+import type { VirtualMachine } from '../../pkg/api/types.generated.js';
+import type { KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/simulators/kubevirt/types.js';
+import { appliedSpecAnnotation, restartAnnotation, restartRelevant } from './desired.js';
+import { planGroupRestart } from './group-restart.js';
+
+const t1 = '2026-11-26T08:00:00Z';
+const group = (spec: Partial<VirtualMachine['spec']> = {}): VirtualMachine =>
+  ({
+    apiVersion: 'stratus.dev/v1alpha1',
+    kind: 'VirtualMachine',
+    metadata: { name: 'workers', namespace: 'ns', generation: 2 },
+    spec: { replicas: 3, powerState: 'Running', cpu: { cores: 2, dedicated: false }, memory: '2Gi', rootDisk: { image: 'img' }, restartRequestedAt: t1, ...spec },
+  }) as VirtualMachine;
+
+/** A member whose template carries `annotations`. */
+const member = (i: number, annotations: Record<string, string>, ready = true): KubeVirtVirtualMachine =>
+  ({ metadata: { name: `workers-${i}`, uid: `m${i}` }, spec: { template: { metadata: { annotations }, spec: {} } }, status: { ready, created: true } }) as unknown as KubeVirtVirtualMachine;
+const vmi = (i: number, annotations: Record<string, string>, deleting = false): VirtualMachineInstance =>
+  ({ metadata: { name: `workers-${i}`, annotations, ...(deleting ? { deletionTimestamp: t1 } : {}) }, spec: {} }) as unknown as VirtualMachineInstance;
+
+const vm = group();
+const applied = JSON.stringify(restartRelevant(vm));
+const newTemplate = { [restartAnnotation]: t1, [appliedSpecAnnotation]: applied };
+const old = { [appliedSpecAnnotation]: applied };
+const fresh = { [restartAnnotation]: t1, [appliedSpecAnnotation]: applied };
+const members = [0, 1, 2].map((i) => member(i, newTemplate));
+
+describe('planGroupRestart', () => {
+  it('restarts the lowest-numbered member not yet restarted, once every member is ready', () => {
+    const plan = planGroupRestart(vm, members, [vmi(0, fresh), vmi(2, old), vmi(1, old)], undefined);
+    expect(plan).toMatchObject({ restart: 'workers-1', reason: `restart requested at ${t1}`, progress: 'restarting: 1/3 VMs restarted' });
+    expect(plan.restartedAt).toBeUndefined();
+  });
+
+  it('waits while a member is down or a VMI is going: one member at a time', () => {
+    expect(planGroupRestart(vm, [members[0]!, member(1, newTemplate, false), members[2]!], [vmi(0, fresh), vmi(1, fresh), vmi(2, old)], undefined).restart).toBeUndefined();
+    expect(planGroupRestart(vm, members, [vmi(0, fresh), vmi(1, old, true), vmi(2, old)], undefined).restart).toBeUndefined();
+  });
+
+  it('waits until the pool has brought the members up to the template', () => {
+    const plan = planGroupRestart(vm, [member(0, old), member(1, old), member(2, old)], [vmi(0, old), vmi(1, old), vmi(2, old)], undefined);
+    expect(plan).toMatchObject({ progress: 'restarting: 0/3 VMs restarted' });
+    expect(plan.restart).toBeUndefined();
+  });
+
+  it('is done when every member runs a VMI carrying the request, and then asks nothing more', () => {
+    const all = [vmi(0, fresh), vmi(1, fresh), vmi(2, fresh)];
+    expect(planGroupRestart(vm, members, all, undefined)).toEqual({ restartedAt: t1, pending: [] });
+    expect(planGroupRestart(vm, members, all, t1)).toEqual({ pending: [] });
+  });
+
+  it('counts a stopped group as restarted', () => {
+    expect(planGroupRestart(group({ powerState: 'Stopped' }), members, [], undefined)).toEqual({ restartedAt: t1, pending: [] });
+  });
+
+  it('lists changes the running members were not started with, and rolls them out under updatePolicy Automatic', () => {
+    const bigger = group({ restartRequestedAt: undefined, cpu: { cores: 4, dedicated: false } });
+    const biggerApplied = { [appliedSpecAnnotation]: JSON.stringify(restartRelevant(bigger)) };
+    const updated = [0, 1, 2].map((i) => member(i, biggerApplied));
+    const running = [vmi(0, old), vmi(1, old), vmi(2, old)];
+    expect(planGroupRestart(bigger, updated, running, undefined)).toEqual({ pending: ['spec.cpu'] });
+    const automatic = group({ restartRequestedAt: undefined, cpu: { cores: 4, dedicated: false }, updatePolicy: 'Automatic' });
+    const plan = planGroupRestart(automatic, updated, [vmi(0, biggerApplied), vmi(1, old), vmi(2, old)], undefined);
+    expect(plan).toMatchObject({ restart: 'workers-1', reason: 'applying spec.cpu (updatePolicy Automatic)', progress: 'applying spec.cpu: 1/3 VMs updated', pending: ['spec.cpu'] });
+  });
+});
