@@ -3,8 +3,8 @@
 // changes the running members were not started with. A member restarts when
 // its VMI is deleted: KubeVirt starts a fresh one from the member's spec,
 // which the pool has brought up to the template (updateStrategy
-// opportunistic). The next member goes only once every member is ready
-// again, so at most one is down for a restart at any time, and a restart
+// opportunistic). The next member goes only once every member's VMI is
+// ready again, so at most one is down for a restart at any time, and a restart
 // is done when every member runs a VMI that carries the request.
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/simulators/kubevirt/types.js';
@@ -51,7 +51,9 @@ export function planGroupRestart(vm: VirtualMachine, members: KubeVirtVirtualMac
     const annotations = m.spec.template.metadata?.annotations ?? {};
     return (!asked || annotations[restartAnnotation] === requested) && (!automatic || annotations[appliedSpecAnnotation] === applied);
   };
-  const settled = members.every((m) => m.status?.ready && current(m)) && live.size === vmis.length;
+  // Readiness from the VMIs themselves: a member's VM status lags its fresh VMI.
+  const ready = (m: KubeVirtVirtualMachine) => !!live.get(m.metadata.name!)?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  const settled = members.every((m) => ready(m) && current(m)) && live.size === vmis.length;
   if (!settled) return out;
   const next = todo.sort((a, b) => memberIndex(a.metadata.name!) - memberIndex(b.metadata.name!))[0]!;
   out.restart = next.metadata.name;
