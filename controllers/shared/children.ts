@@ -1,11 +1,26 @@
 // Writing the children a Stratus object owns: server-side apply under the
 // `stratus` field manager, forcing only on objects this owner controls, and
 // not at all when the child already says what we want.
+//
+// "Says what we want" is checked with containsSubset, which lets the child
+// carry fields others set (defaults, webhooks) but so cannot see a field
+// Stratus stopped stating (a command or a probe delay removed from the
+// spec). The child therefore carries a hash of the last applied desired
+// state: any change to it, removals included, differs there and is
+// applied, and server-side apply then drops what Stratus no longer states.
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import type { ResourceType } from '../../pkg/runtime/client/resource.js';
 import { controllerReference, isControlledBy, type KubeObject } from '../../pkg/runtime/object.js';
+import { createHash } from 'node:crypto';
 import { containsSubset } from '../../pkg/util/equality.js';
+
+/** On children: a hash of the desired state Stratus last applied. */
+export const appliedHashAnnotation = 'stratus.dev/applied-hash';
+
+function desiredHash(desired: KubeObject): string {
+  return createHash('sha256').update(JSON.stringify(desired)).digest('hex').slice(0, 16);
+}
 
 /** A child exists under the wanted name but belongs to someone else. */
 export class ChildConflictError extends Error {
@@ -37,7 +52,11 @@ export async function applyChild<T extends KubeObject>(
 ): Promise<ApplyChildResult<T>> {
   const withOwner: KubeObject = {
     ...desired,
-    metadata: { ...desired.metadata, ownerReferences: [controllerReference(owner)] },
+    metadata: {
+      ...desired.metadata,
+      annotations: { ...desired.metadata.annotations, [appliedHashAnnotation]: desiredHash(desired) },
+      ownerReferences: [controllerReference(owner)],
+    },
   };
   const existing = cache.get<T>(type, desired.metadata.namespace, desired.metadata.name!);
   if (existing) {

@@ -185,6 +185,30 @@ it('reports an image that cannot be pulled as Stalled, and recovers when it is f
   expect(condition(fixed, 'Stalled')).toBeUndefined();
 });
 
+it("reports a rollout past the Deployment's progress deadline as Stalled, as the deployment controller decides it", async () => {
+  // Instances whose readiness probe starts only after an hour never become available.
+  await client.create(Apps, app('slow', { replicas: 1, ports: [{ name: 'http', port: 8080 }], healthCheck: { http: { path: '/ready', port: 8080 }, initialDelaySeconds: 3600 } } as never));
+  // The deployment controller re-checks a deadline only for a Deployment whose status already has a
+  // Progressing condition (kubernetes#34458), so the deadline is shortened once it has one.
+  await eventually(async () => (await client.tryGet<Deployment>(Deployments, ns, 'slow'))?.status?.conditions?.some((c) => c.type === 'Progressing'), 30_000, 'the rollout progressing');
+  // Another actor shortens the deadline; Stratus does not own the field, so it stays.
+  await client.mergePatch(Deployments, ns, 'slow', { spec: { progressDeadlineSeconds: 3 } });
+  const stalled = await eventually(async () => {
+    const a = await getApp('slow');
+    return condition(a, 'Stalled')?.reason === 'ProgressDeadlineExceeded' ? a : undefined;
+  }, 60_000, 'slow App Stalled by the progress deadline');
+  expect(condition(stalled, 'Stalled')?.message).toMatch(/^ReplicaSet "slow-[a-z0-9]+" has timed out progressing\.$/);
+  expect(condition(stalled, 'Ready')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
+  expect(condition(stalled, 'Reconciling')).toBeUndefined();
+  expect((await client.get<Deployment>(Deployments, ns, 'slow')).spec.progressDeadlineSeconds).toBe(3);
+
+  // Dropping the delay (a field Stratus stated before and no longer does) reaches the Deployment and fixes the rollout.
+  await client.mergePatch(Apps, ns, 'slow', { spec: { healthCheck: { http: { path: '/ready', port: 8080 }, initialDelaySeconds: 0 } } });
+  const fixed = await waitReady('slow');
+  expect(condition(fixed, 'Stalled')).toBeUndefined();
+  expect((await client.get<Deployment>(Deployments, ns, 'slow')).spec.template.spec.containers[0]!.readinessProbe?.initialDelaySeconds).toBeUndefined();
+});
+
 it('refuses a ReadWriteOnce Volume shared by several replicas, naming the field, and creates nothing', async () => {
   await apply([
     { apiVersion: 'stratus.dev/v1alpha1', kind: 'Volume', metadata: { name: 'single', namespace: ns }, spec: { size: '1Gi', accessMode: 'ReadWriteOnce' } },

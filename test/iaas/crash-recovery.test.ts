@@ -90,9 +90,13 @@ it('converges after a SIGKILL with no duplicates, orphans or double allocations'
   expect(new Set(allocations.map((a) => a.spec.address)).size).toBe(count);
   expect(new Set(allocations.map((a) => a.spec.owner.uid)).size).toBe(count);
   for (const a of allocations) expect(uids.has(a.spec.owner.uid)).toBe(true);
-  // What each VM reports on the Network is its allocation.
+  // What each VM reports on the Network is its allocation (the guest agent reports addresses a little after the VM is Ready).
   const byOwner = new Map(allocations.map((a) => [a.spec.owner.uid, a.spec.address]));
-  for (const vm of vms) {
+  const reported = await eventually(async () => {
+    const now = (await client.list<VirtualMachine>(VirtualMachines, { namespace: ns })).items;
+    return now.every((vm) => vm.status?.interfaces?.find((i) => i.name === 'fleet')?.ipAddress) ? now : undefined;
+  }, 60_000, 'every VM reporting its address on the Network');
+  for (const vm of reported) {
     expect(vm.status?.interfaces?.find((i) => i.name === 'fleet')?.ipAddress).toBe(byOwner.get(vm.metadata.uid!));
   }
   process.stderr.write(`crash recovery: killed with ${readyAtKill}/${count} VMs ready; all ${count} converged\n`);
