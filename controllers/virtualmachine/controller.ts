@@ -39,9 +39,15 @@ export function virtualMachineController(mgr: Manager, allocator: IpAllocator, w
   controller.watch(mgr.cache.informer(Services), enqueueOwner(owner));
   controller.watch(mgr.cache.informer(Secrets), enqueueOwner(owner));
   controller.watch(mgr.cache.informer(IPAllocations), enqueueOwner(owner));
-  // A group's address pools: its attachment definitions, and members' pods reporting or releasing addresses.
+  // A group's address pools: its attachment definitions, and members' pods reporting or releasing
+  // addresses (single VMs' launcher pods do not matter here: their address is an allocation).
   controller.watch(mgr.cache.informer(NetworkAttachmentDefinitions), enqueueOwner(owner));
-  controller.watch(mgr.cache.informer<Pod>(Pods), byVmLabel, leaseChanged);
+  const groupOfPod = enqueueMapped((pod: KubeObject) => {
+    const name = pod.metadata.labels?.[labelKeys.virtualMachine];
+    const vm = name ? vms.get(`${pod.metadata.namespace}/${name}`) : undefined;
+    return vm?.spec.replicas !== undefined ? [keyOf(vm)] : [];
+  });
+  controller.watch(mgr.cache.informer<Pod>(Pods), groupOfPod, leaseChanged);
   // A Volume or Network becoming ready (or appearing) lets its VMs go on.
   const users = (index: string) => enqueueMapped((o: KubeObject) => vms.indexer.byIndex(index, keyOf(o)).map(keyOf));
   controller.watch(mgr.cache.informer(Volumes), users(volumeIndex));
