@@ -30,6 +30,7 @@ await withControlPlane(async (plane) => {
     await client.create(Namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await client.create(Networks, { apiVersion: 'stratus.dev/v1alpha1', kind: 'Network', metadata: { name: 'fleet', namespace: ns }, spec: { cidr: '10.64.0.0/16' } });
     const writesBefore = await writes(operator);
+    const writesBeforeByResource = await writesByResource(operator);
     const started = performance.now();
     await parallel([...Array(count).keys()], 32, async (i) => {
       await client.create(Volumes, { apiVersion: 'stratus.dev/v1alpha1', kind: 'Volume', metadata: { name: `data-${i}`, namespace: ns }, spec: { size: '1Gi' } });
@@ -54,9 +55,14 @@ await withControlPlane(async (plane) => {
     // Let late status writes land, then count.
     await sleep(3000);
     const total = (await writes(operator)) - writesBefore;
+    const byResource = await writesByResource(operator);
     report(`iaas: ${count} VMs (Volume + Network each) applied`, (applied - started) / 1000, 's');
     report(`iaas: ${count} VMs Ready`, (done - started) / 1000, 's', `${(count / ((done - started) / 1000)).toFixed(1)} VMs/s`);
     report('iaas: controller API writes per VM', total / count, 'writes', 'incl. Volume and Network work, status writes');
+    for (const [resource, n] of [...byResource].sort((a, b) => b[1] - a[1])) {
+      const before = writesBeforeByResource.get(resource) ?? 0;
+      if (n > before) report(`  to ${resource}`, (n - before) / count, 'writes per VM');
+    }
   } finally {
     await operator.stop();
     await sims.stop();
@@ -64,7 +70,18 @@ await withControlPlane(async (plane) => {
   }
 }, { fixtures: true });
 
-async function writes(o: Awaited<ReturnType<typeof startOperator>>): Promise<number> {
+/** Controller writes so far, by resource. */
+async function writesByResource(o: Awaited<ReturnType<typeof startOperator>>): Promise<Map<string, number>> {
   const m = await o.manager.metrics.requests.get();
-  return m.values.filter((v) => ['create', 'update', 'patch', 'delete'].includes(String(v.labels.verb))).reduce((n, v) => n + v.value, 0);
+  const out = new Map<string, number>();
+  for (const v of m.values) {
+    if (!['create', 'update', 'patch', 'delete'].includes(String(v.labels.verb))) continue;
+    const key = String(v.labels.resource);
+    out.set(key, (out.get(key) ?? 0) + v.value);
+  }
+  return out;
+}
+
+async function writes(o: Awaited<ReturnType<typeof startOperator>>): Promise<number> {
+  return [...(await writesByResource(o)).values()].reduce((n, v) => n + v, 0);
 }

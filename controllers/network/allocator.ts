@@ -42,7 +42,13 @@ export function registerAllocationIndexes(cache: Cache): void {
   informer.addIndex(allocationsByOwner, (a) => [a.spec.owner.uid]);
 }
 
+/** How long an address this process is claiming stays out of other workers' reach without showing in the cache. */
+const claimingMs = 10_000;
+
 export class IpAllocator {
+  /** Addresses being claimed by this process, per namespace/network: address → until when. */
+  private readonly claiming = new Map<string, Map<number, number>>();
+
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
@@ -53,7 +59,26 @@ export class IpAllocator {
   /** Addresses held on a Network. */
   taken(network: Network): Set<number> {
     const key = `${network.metadata.namespace}/${network.metadata.name}`;
-    return new Set(this.cache.byIndex<IPAllocation>(IPAllocations, allocationsByNetwork, key).map((a) => ipToInt(a.spec.address)));
+    const taken = new Set(this.cache.byIndex<IPAllocation>(IPAllocations, allocationsByNetwork, key).map((a) => ipToInt(a.spec.address)));
+    const now = Date.now();
+    const claiming = this.claiming.get(key);
+    for (const [address, until] of claiming ?? []) {
+      if (until < now || taken.has(address)) claiming!.delete(address);
+      else taken.add(address);
+    }
+    return taken;
+  }
+
+  /**
+   * Marks an address as being claimed by this process, so that other
+   * workers here pick another one instead of racing for it; the mark lasts
+   * until the cache shows the allocation (or a few seconds, if it never does).
+   */
+  private markClaiming(network: Network, address: string): void {
+    const key = `${network.metadata.namespace}/${network.metadata.name}`;
+    const claiming = this.claiming.get(key) ?? new Map<number, number>();
+    claiming.set(ipToInt(address), Date.now() + claimingMs);
+    this.claiming.set(key, claiming);
   }
 
   /** The owner's allocations as the API has them now (the cache may lag creates of a moment ago). */
@@ -98,6 +123,7 @@ export class IpAllocator {
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const address = firstFree(range, taken);
       if (!address) return { conflict: `Network ${request.network} has no free addresses` };
+      this.markClaiming(network, address);
       const result = await this.claim(owner, network, request, address);
       if (!('conflict' in result)) return result;
       taken.add(ipToInt(address));

@@ -23,7 +23,7 @@ export interface RequestOptions {
 }
 
 /** Observes every API request: for Prometheus metrics. */
-export type RequestObserver = (verb: string, code: number, seconds: number) => void;
+export type RequestObserver = (verb: string, code: number, seconds: number, resource: string) => void;
 
 export interface RestClientOptions {
   userAgent?: string;
@@ -57,6 +57,25 @@ function isCollectionPath(path: string): boolean {
   const afterVersion = parts[0] === 'api' ? parts.slice(2) : parts.slice(3);
   if (afterVersion[0] === 'namespaces' && afterVersion.length === 3) return true;
   return afterVersion.length === 1;
+}
+
+/**
+ * The resource a request path addresses, as "<group>/<resource>[/<subresource>]"
+ * ("" for the core group): "apps/deployments", "/pods/status",
+ * "stratus.dev/virtualmachines/scale"; "" for other paths (discovery).
+ */
+export function resourceOf(path: string): string {
+  const parts = path.split('?')[0]!.split('/').filter(Boolean);
+  let group: string;
+  let rest: string[];
+  if (parts[0] === 'api') [group, rest] = ['', parts.slice(2)];
+  else if (parts[0] === 'apis') [group, rest] = [parts[1] ?? '', parts.slice(3)];
+  else return '';
+  // A namespace object itself is /api/v1/namespaces/<ns>; anything under it is namespaced.
+  if (rest[0] === 'namespaces' && rest.length > 2) rest = rest.slice(2);
+  const [resource, , subresource] = rest;
+  if (!resource) return '';
+  return `${group}/${resource}${subresource ? `/${subresource}` : ''}`;
 }
 
 export function encodeQuery(query: Query | undefined): string {
@@ -136,7 +155,7 @@ export class RestClient {
       }
       return body as T;
     } finally {
-      this.options.observer?.(verb, code, (performance.now() - started) / 1000);
+      this.options.observer?.(verb, code, (performance.now() - started) / 1000, resourceOf(path));
     }
   }
 
@@ -173,7 +192,7 @@ export class RestClient {
         // Headers arrived; from here on the caller watches the stream itself.
         req.setTimeout(0);
         const code = res.statusCode ?? 0;
-        this.options.observer?.('watch', code, (performance.now() - started) / 1000);
+        this.options.observer?.('watch', code, (performance.now() - started) / 1000, resourceOf(path));
         if (code >= 200 && code < 300) return resolve(res);
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -18,7 +18,7 @@ export class RuntimeMetrics {
   readonly queueRetries: Counter<'name'>;
   readonly queueDuration: Histogram<'name'>;
   readonly leaderStatus: Gauge<'name'>;
-  readonly requests: Counter<'verb' | 'code'>;
+  readonly requests: Counter<'verb' | 'code' | 'resource'>;
   readonly requestLatency: Histogram<'verb'>;
 
   constructor(registry = new Registry(), withProcessMetrics = true) {
@@ -84,8 +84,8 @@ export class RuntimeMetrics {
     });
     this.requests = new Counter({
       name: 'rest_client_requests_total',
-      help: 'Number of HTTP requests to the Kubernetes API, partitioned by verb and status code (0: no answer).',
-      labelNames: ['verb', 'code'],
+      help: 'Number of HTTP requests to the Kubernetes API, partitioned by verb, status code (0: no answer) and resource (group/resource[/subresource]).',
+      labelNames: ['verb', 'code', 'resource'],
       registers: r,
     });
     this.requestLatency = new Histogram({
@@ -107,8 +107,8 @@ export class RuntimeMetrics {
   }
 
   requestObserver(): RequestObserver {
-    return (verb, code, seconds) => {
-      this.requests.inc({ verb, code: String(code) });
+    return (verb, code, seconds, resource) => {
+      this.requests.inc({ verb, code: String(code), resource });
       this.requestLatency.observe({ verb }, seconds);
     };
   }
