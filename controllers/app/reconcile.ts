@@ -5,7 +5,6 @@ import { Apps, Networks, VirtualMachines, Volumes } from '../../pkg/api/resource
 import type { App, AppStatus, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { Deployment, Pod } from '../../pkg/kube/core-types.js';
 import { Deployments, Pods, ReplicaSets, Services } from '../../pkg/kube/resources.js';
-import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
@@ -15,7 +14,7 @@ import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { isControlledBy, keyOf, type KubeObject } from '../../pkg/runtime/object.js';
 import type { IpAllocator } from '../network/allocator.js';
 import { AddressPools } from '../shared/address-pools.js';
-import { applyChild, ChildConflictError } from '../shared/children.js';
+import { applyChild, ChildConflictError, deleteExact } from '../shared/children.js';
 import { childLabels } from '../shared/labels.js';
 import { resolveDependencies, resolveNetworks, resolveVolumes, waitingFor, type Referenced } from './dependencies.js';
 import { containerName, desiredDeployment, desiredService, serviceName, type ResolvedReferences } from './desired.js';
@@ -148,10 +147,7 @@ export class AppReconciler implements Reconciler {
 
   private async deleteOwned(app: App, type: typeof Services, name: string): Promise<void> {
     const existing = this.owned(type, app, name);
-    if (!existing) return;
-    await this.client.delete(type, app.metadata.namespace, name, { preconditions: { uid: existing.metadata.uid } }).catch((err: unknown) => {
-      if (!isNotFound(err) && !isConflict(err)) throw err;
-    });
+    if (existing) await deleteExact(this.client, type, existing);
   }
 
   /** The pods of the Deployment's current ReplicaSet (by its pod-template-hash) that are not terminating. */

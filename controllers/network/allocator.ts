@@ -7,11 +7,12 @@
 import { IPAllocations, Networks } from '../../pkg/api/resources.js';
 import type { IPAllocation, Network } from '../../pkg/api/types.generated.js';
 import { ipToInt } from '../../pkg/net/ipv4.js';
-import { isAlreadyExists, isNotFound } from '../../pkg/runtime/client/api-error.js';
+import { isAlreadyExists } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
+import { deleteExact } from '../shared/children.js';
 import { managedBy } from '../shared/labels.js';
 import { allocationName, allocationRange, firstFree, fixedAddressProblem } from './ipam.js';
 
@@ -188,8 +189,6 @@ export class IpAllocator {
   }
 
   private async delete(a: IPAllocation): Promise<void> {
-    await this.client.delete(IPAllocations, a.metadata.namespace, a.metadata.name!, { preconditions: { uid: a.metadata.uid } }).catch((err: unknown) => {
-      if (!isNotFound(err)) throw err;
-    });
+    await deleteExact(this.client, IPAllocations, a);
   }
 }

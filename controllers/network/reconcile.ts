@@ -4,14 +4,13 @@
 import { Apps, IPAllocations, Networks, VirtualMachines } from '../../pkg/api/resources.js';
 import type { App, IPAllocation, Network, NetworkUser, VirtualMachine } from '../../pkg/api/types.generated.js';
 import { MultiNetworkPolicies, NetworkAttachmentDefinitions, NetworkPolicies } from '../../pkg/kube/resources.js';
-import { isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
 import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
 import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js';
 import { isControlledBy } from '../../pkg/runtime/object.js';
-import { applyChild, ChildConflictError } from '../shared/children.js';
+import { applyChild, ChildConflictError, deleteExact } from '../shared/children.js';
 import { networkIndex } from '../shared/references.js';
 import { allocationsByNetwork } from './allocator.js';
 import { allocationRange, rangeSize } from './ipam.js';
@@ -76,11 +75,7 @@ export class NetworkReconciler implements Reconciler {
       // Rules removed: remove the policies we made.
       for (const type of [NetworkPolicies, MultiNetworkPolicies]) {
         const existing = this.cache.get(type, ns, policyName(network));
-        if (existing && isControlledBy(existing, network.metadata.uid)) {
-          await this.client.delete(type, ns, policyName(network), { preconditions: { uid: existing.metadata.uid } }).catch((err: unknown) => {
-            if (!isNotFound(err)) throw err;
-          });
-        }
+        if (existing && isControlledBy(existing, network.metadata.uid)) await deleteExact(this.client, type, existing);
       }
       return;
     }

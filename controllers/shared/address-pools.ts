@@ -7,15 +7,14 @@ import { Networks } from '../../pkg/api/resources.js';
 import type { IPAllocation, Network, NetworkPoolStatus } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
 import { NetworkAttachmentDefinitions } from '../../pkg/kube/resources.js';
-import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { isControlledBy, type KubeObject } from '../../pkg/runtime/object.js';
 import type { Predicate } from '../../pkg/runtime/predicate/predicates.js';
-import { networkStatusAnnotation, networksAnnotation, parseNetworks, type NetworkStatus } from '../../pkg/simulators/kubelet/multus.js';
+import { networkStatusAnnotation, networksAnnotation, parseNetworks, reportedNetworks } from '../../pkg/simulators/kubelet/multus.js';
 import type { IpAllocator } from '../network/allocator.js';
 import { desiredPoolNad, planPool, poolNadName, poolSize, type PoolKind } from './address-pool.js';
-import { applyChild } from './children.js';
+import { applyChild, deleteExact } from './children.js';
 
 /** Addresses listed per Network in status. */
 const listedAddresses = 100;
@@ -55,13 +54,12 @@ export function instanceAddresses(pods: Pod[]): { held: Set<string>; attaching: 
   for (const pod of pods) {
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
     let wanted: string[];
-    let reported: NetworkStatus[];
     try {
       wanted = parseNetworks(pod.metadata.annotations?.[networksAnnotation], pod.metadata.namespace!).map((s) => `${s.namespace}/${s.name}`);
-      reported = JSON.parse(pod.metadata.annotations?.[networkStatusAnnotation] ?? '[]') as NetworkStatus[];
     } catch {
       continue;
     }
+    const reported = reportedNetworks(pod);
     for (const nad of wanted) {
       const ips = reported.filter((r) => r.name === nad).flatMap((r) => r.ips ?? []);
       if (!ips.length) attaching = true;
@@ -138,9 +136,7 @@ export class AddressPools {
     const wanted = new Set([...owner.networks.keys()].map((n) => poolNadName(owner.kind, name, n)));
     for (const nad of owned) {
       if (wanted.has(nad.metadata.name!)) continue;
-      await this.client.delete(NetworkAttachmentDefinitions, ns, nad.metadata.name!, { preconditions: { uid: nad.metadata.uid } }).catch((err: unknown) => {
-        if (!isNotFound(err) && !isConflict(err)) throw err;
-      });
+      await deleteExact(this.client, NetworkAttachmentDefinitions, nad);
     }
     return out;
   }

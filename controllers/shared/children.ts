@@ -13,6 +13,7 @@ import type { Client } from '../../pkg/runtime/client/client.js';
 import type { ResourceType } from '../../pkg/runtime/client/resource.js';
 import { controllerReference, isControlledBy, type KubeObject } from '../../pkg/runtime/object.js';
 import { createHash } from 'node:crypto';
+import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import { containsSubset } from '../../pkg/util/equality.js';
 
 /** On children: a hash of the desired state Stratus last applied. */
@@ -67,4 +68,14 @@ export async function applyChild<T extends KubeObject>(
   }
   const object = await client.apply<T>(type, withOwner, { force: true });
   return { object, written: true };
+}
+
+/**
+ * Deletes exactly `obj`: the uid precondition leaves alone a newer object
+ * that took its name, and an object already gone (or replaced) is no error.
+ */
+export async function deleteExact(client: Client, type: ResourceType, obj: KubeObject): Promise<void> {
+  await client.delete(type, obj.metadata.namespace, obj.metadata.name!, { preconditions: { uid: obj.metadata.uid } }).catch((err: unknown) => {
+    if (!isNotFound(err) && !isConflict(err)) throw err;
+  });
 }

@@ -18,7 +18,7 @@ import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool
 import type { IpAllocator } from '../network/allocator.js';
 import { vmNadName } from '../network/nad.js';
 import { AddressPools } from '../shared/address-pools.js';
-import { applyChild, ChildConflictError } from '../shared/children.js';
+import { applyChild, ChildConflictError, deleteExact } from '../shared/children.js';
 import { childLabels } from '../shared/labels.js';
 import { volumesOfVm } from '../shared/references.js';
 import { interfacesOf, stableMac, type ResolvedInterface } from './addressing.js';
@@ -166,10 +166,7 @@ export class VirtualMachineReconciler implements Reconciler {
 
   private async deleteOwned(vm: VirtualMachine, type: typeof Services, name: string): Promise<void> {
     const existing = this.cache.get(type, vm.metadata.namespace, name);
-    if (!existing || !isControlledBy(existing, vm.metadata.uid)) return;
-    await this.client.delete(type, vm.metadata.namespace, name, { preconditions: { uid: existing.metadata.uid } }).catch((err: unknown) => {
-      if (!isNotFound(err) && !isConflict(err)) throw err;
-    });
+    if (existing && isControlledBy(existing, vm.metadata.uid)) await deleteExact(this.client, type, existing);
   }
 
   /** Reads back what KubeVirt reports. */

@@ -47,6 +47,16 @@ export function macFor(seed: string): string {
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
+/** What Multus reported for a pod (k8s.v1.cni.cncf.io/network-status); nothing when absent or unreadable. */
+export function reportedNetworks(pod: { metadata: { annotations?: Record<string, string> } }): NetworkStatus[] {
+  try {
+    const parsed = JSON.parse(pod.metadata.annotations?.[networkStatusAnnotation] ?? '[]') as NetworkStatus[];
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Multus's name for the interface of the i-th attachment (0-based) when the selection names none. */
 export function interfaceName(i: number): string {
   return `net${i + 1}`;

@@ -13,7 +13,7 @@ import type { Reconciler, Request, Result } from '../../runtime/controller/types
 import { keyOf, type KubeObject } from '../../runtime/object.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
 import type { StageClock } from '../clock.js';
-import { interfaceName, networkStatus, networkStatusAnnotation, networksAnnotation, parseNetworks, type NetworkSelection, type NetworkStatus } from './multus.js';
+import { interfaceName, networkStatus, networkStatusAnnotation, networksAnnotation, parseNetworks, reportedNetworks, type NetworkSelection } from './multus.js';
 import { nodeAddress } from './nodes.js';
 import { injectFailureAnnotation, type KubeletSimOptions } from './options.js';
 import { podStatus, sameStatus, type PodStage } from './pod-status.js';
@@ -29,14 +29,6 @@ interface Lease {
 
 const maxCrashBackoffMs = 300_000;
 
-function reportedNetworks(pod: Pod): NetworkStatus[] {
-  try {
-    const parsed = JSON.parse(pod.metadata.annotations?.[networkStatusAnnotation] ?? '[]') as NetworkStatus[];
-    return Array.isArray(parsed) ? parsed : [];
-  } catch {
-    return [];
-  }
-}
 
 export class PodRunnerReconciler implements Reconciler {
   /** Addresses handed out but maybe not yet visible in the cache, by pod uid. */
