@@ -1,6 +1,6 @@
 // The Network controller: what it watches and how events become keys.
-import { Apps, IPAllocations, Networks, VirtualMachines } from '../../pkg/api/resources.js';
-import type { App, IPAllocation, Network, VirtualMachine } from '../../pkg/api/types.generated.js';
+import { Apps, IPAllocations, Networks, NetworkSegments, VirtualMachines } from '../../pkg/api/resources.js';
+import type { App, IPAllocation, Network, NetworkSegment, VirtualMachine } from '../../pkg/api/types.generated.js';
 import { MultiNetworkPolicies, NetworkAttachmentDefinitions, NetworkPolicies } from '../../pkg/kube/resources.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
@@ -9,18 +9,20 @@ import { keyOf } from '../../pkg/runtime/object.js';
 import { specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
 import { registerReferenceIndexes } from '../shared/indexes.js';
 import { inNamespace, networksOfApp, networksOfVm } from '../shared/references.js';
+import type { SettingsSource } from '../shared/settings.js';
 import { registerAllocationIndexes } from './allocator.js';
 import { NetworkReconciler } from './reconcile.js';
+import { SegmentAllocator } from './segments.js';
 
 /** How long address changes gather before the Network is reconciled. */
 const coalesceMs = 500;
 
-export function networkController(mgr: Manager, workers = 2): Controller {
+export function networkController(mgr: Manager, settings: SettingsSource, workers = 2): Controller {
   registerReferenceIndexes(mgr);
   registerAllocationIndexes(mgr.cache);
   const controller = new Controller({
     name: 'network',
-    reconciler: new NetworkReconciler(mgr.client, mgr.cache),
+    reconciler: new NetworkReconciler(mgr.client, mgr.cache, new SegmentAllocator(mgr.client, mgr.cache), settings),
     workers,
     logger: mgr.log,
     metrics: mgr.metrics,
@@ -36,6 +38,13 @@ export function networkController(mgr: Manager, workers = 2): Controller {
   controller.watchCoalesced(mgr.cache.informer<IPAllocation>(IPAllocations), coalesceMs, enqueueMapped((a) => [`${a.metadata.namespace}/${a.spec.network}`]));
   controller.watch(mgr.cache.informer<VirtualMachine>(VirtualMachines), enqueueMapped((vm) => inNamespace(vm.metadata.namespace, networksOfVm(vm))));
   controller.watch(mgr.cache.informer<App>(Apps), enqueueMapped((app) => inNamespace(app.metadata.namespace, networksOfApp(app))));
+  // The tenant pool or bridge changed; a VLAN was released (a Network waiting for one may take it).
+  controller.watch(settings.informer, enqueueMapped(() => networks.list().map(keyOf)));
+  controller.watch(
+    mgr.cache.informer<NetworkSegment>(NetworkSegments),
+    enqueueMapped(() => networks.list().filter((n) => !n.status?.segment).map(keyOf)),
+    (e) => e.type === 'delete',
+  );
   // A rule naming another Network needs that Network's CIDR.
   controller.watch(networks, enqueueMapped((peer) => networks.list().filter((n) => n.metadata.namespace === peer.metadata.namespace && JSON.stringify(n.spec.rules ?? {}).includes(`"network":"${peer.metadata.name}"`)).map(keyOf)), (e) => e.type !== 'update');
   return controller;

@@ -4,12 +4,14 @@ import { addressRuns, desiredNad, desiredVmNad } from './nad.js';
 
 const network = (spec: Partial<Network['spec']> = {}): Network =>
   ({ apiVersion: 'stratus.dev/v1alpha1', kind: 'Network', metadata: { name: 'backend', namespace: 'shop' }, spec: { cidr: '192.168.50.0/24', type: 'bridge', ...spec } }) as Network;
+const tenant = { provider: false, bridge: 'br-stratus', vlan: 1003 };
 const config = (nad: KubeObject) => JSON.parse((nad as KubeObject & { spec: { config: string } }).spec.config) as Record<string, unknown>;
 
 describe('desiredNad', () => {
   it("leases the Network's range minus the gateway and Stratus's allocations", () => {
-    const nad = desiredNad(network({ gateway: '192.168.50.1', allocationRange: { start: '192.168.50.10', end: '192.168.50.99' } }), ['192.168.50.12', '192.168.50.10']);
+    const nad = desiredNad(network({ gateway: '192.168.50.1', allocationRange: { start: '192.168.50.10', end: '192.168.50.99' } }), tenant, ['192.168.50.12', '192.168.50.10']);
     expect(nad.metadata.name).toBe('backend');
+    expect(config(nad)).toMatchObject({ type: 'bridge', bridge: 'br-stratus', vlan: 1003 });
     expect(config(nad).ipam).toEqual({
       type: 'whereabouts',
       network_name: 'shop/backend',
@@ -22,13 +24,19 @@ describe('desiredNad', () => {
   });
 
   it('configures macvlan on its master', () => {
-    expect(config(desiredNad(network({ type: 'macvlan', master: 'ens5' }), []))).toMatchObject({ type: 'macvlan', master: 'ens5', mode: 'bridge' });
+    expect(config(desiredNad(network({ type: 'macvlan', master: 'ens5' }), { provider: true, master: 'ens5' }, []))).toMatchObject({ type: 'macvlan', master: 'ens5', mode: 'bridge' });
+  });
+
+  it('puts an untagged provider segment on its bridge without a VLAN', () => {
+    const c = config(desiredNad(network({ bridge: 'br-lab' }), { provider: true, bridge: 'br-lab' }, []));
+    expect(c).toMatchObject({ type: 'bridge', bridge: 'br-lab' });
+    expect(c).not.toHaveProperty('vlan');
   });
 });
 
 describe('desiredVmNad', () => {
   it('has no IPAM: Stratus addresses VM interfaces itself', () => {
-    const nad = desiredVmNad(network({ vlan: 7 }));
+    const nad = desiredVmNad(network({ vlan: 7 }), { provider: true, bridge: 'br-stratus', vlan: 7 });
     expect(nad.metadata.name).toBe('backend.vm');
     expect(config(nad)).toMatchObject({ type: 'bridge', vlan: 7, ipam: {} });
   });

@@ -13,7 +13,7 @@
 // All whereabouts configurations of a Network share one network_name, so
 // they lease from one pool, as whereabouts keeps one IPPool per range and
 // name.
-import type { Network } from '../../pkg/api/types.generated.js';
+import type { Network, NetworkSegmentStatus } from '../../pkg/api/types.generated.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
 import { ipToInt, intToIp } from '../../pkg/net/ipv4.js';
 import { childLabels } from '../shared/labels.js';
@@ -64,12 +64,12 @@ export function poolIpam(network: Network, addresses: string[]): Record<string, 
   return { type: 'whereabouts', network_name: networkName(network), ipRanges, ...(s.gateway ? { gateway: s.gateway } : {}) };
 }
 
-export function cniConfig(network: Network, ipam: Record<string, unknown>): Record<string, unknown> {
+/** The CNI configuration of an attachment to the Network's segment (see segment.ts). */
+export function cniConfig(network: Network, segment: NetworkSegmentStatus, ipam: Record<string, unknown>): Record<string, unknown> {
   const s = network.spec;
-  const plugin =
-    s.type === 'macvlan'
-      ? { type: 'macvlan', master: s.master ?? 'eth0', mode: 'bridge' }
-      : { type: 'bridge', bridge: s.bridge ?? 'br-stratus', ...(s.vlan ? { vlan: s.vlan } : {}) };
+  const plugin = segment.master
+    ? { type: 'macvlan', master: segment.master, mode: 'bridge' }
+    : { type: 'bridge', bridge: segment.bridge, ...(segment.vlan ? { vlan: segment.vlan } : {}) };
   return {
     cniVersion: '0.3.1',
     name: `${network.metadata.namespace}-${network.metadata.name}`,
@@ -88,12 +88,12 @@ export function attachmentDefinition(name: string, namespace: string | undefined
   };
 }
 
-export function desiredNad(network: Network, allocated: string[]): KubeObject {
+export function desiredNad(network: Network, segment: NetworkSegmentStatus, allocated: string[]): KubeObject {
   const labels = childLabels('network', network.metadata.name!);
-  return attachmentDefinition(nadName(network), network.metadata.namespace, labels, cniConfig(network, rangeIpam(network, allocated)));
+  return attachmentDefinition(nadName(network), network.metadata.namespace, labels, cniConfig(network, segment, rangeIpam(network, allocated)));
 }
 
-export function desiredVmNad(network: Network): KubeObject {
+export function desiredVmNad(network: Network, segment: NetworkSegmentStatus): KubeObject {
   const labels = childLabels('network', network.metadata.name!);
-  return attachmentDefinition(vmNadName(network.metadata.name!), network.metadata.namespace, labels, cniConfig(network, {}));
+  return attachmentDefinition(vmNadName(network.metadata.name!), network.metadata.namespace, labels, cniConfig(network, segment, {}));
 }

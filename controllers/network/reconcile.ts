@@ -1,8 +1,8 @@
-// Network reconcile: deletion protection, the attachment definitions (with
-// the addresses Stratus allocated excluded from pod IPAM), the policies, and
-// status.
+// Network reconcile: deletion protection, the segment (a VLAN of its own
+// for a tenant Network), the attachment definitions (with the addresses
+// Stratus allocated excluded from pod IPAM), the policies, and status.
 import { Apps, IPAllocations, Networks, VirtualMachines } from '../../pkg/api/resources.js';
-import type { App, IPAllocation, Network, NetworkUser, VirtualMachine } from '../../pkg/api/types.generated.js';
+import type { App, IPAllocation, Network, NetworkSegmentStatus, NetworkUser, VirtualMachine } from '../../pkg/api/types.generated.js';
 import { MultiNetworkPolicies, NetworkAttachmentDefinitions, NetworkPolicies } from '../../pkg/kube/resources.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
@@ -12,10 +12,13 @@ import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js'
 import { isControlledBy } from '../../pkg/runtime/object.js';
 import { applyChild, ChildConflictError, deleteExact } from '../shared/children.js';
 import { networkIndex } from '../shared/references.js';
+import type { SettingsSource } from '../shared/settings.js';
 import { allocationsByNetwork } from './allocator.js';
 import { allocationRange, rangeSize } from './ipam.js';
 import { desiredNad, desiredVmNad, nadName } from './nad.js';
 import { desiredMultiNetworkPolicy, desiredNetworkPolicy, hasRules, peerNetworks, policyName } from './policies.js';
+import { chooseSegment } from './segment.js';
+import type { SegmentAllocator } from './segments.js';
 import { networkStatus, type NetworkObservation } from './status.js';
 
 export const networkFinalizer = 'stratus.dev/network-protection';
@@ -24,6 +27,8 @@ export class NetworkReconciler implements Reconciler {
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
+    private readonly segments: SegmentAllocator,
+    private readonly settings: SettingsSource,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -45,9 +50,10 @@ export class NetworkReconciler implements Reconciler {
     if (network.metadata.deletionTimestamp) {
       if (!hasFinalizer(network, networkFinalizer)) return;
       if (users.length) {
-        await writeStatus(this.client, Networks, network, networkStatus(network, { ...counts, users, deleting: true, now: this.now() }));
+        await writeStatus(this.client, Networks, network, networkStatus(network, { ...counts, users, segment: network.status?.segment, deleting: true, now: this.now() }));
         return;
       }
+      await this.segments.release(network);
       await removeFinalizer(this.client, Networks, network, networkFinalizer);
       return;
     }
@@ -55,18 +61,38 @@ export class NetworkReconciler implements Reconciler {
 
     const o: NetworkObservation = { ...counts, users, deleting: false, now: this.now() };
     if ('error' in range) o.problem = { reason: 'InvalidRange', message: range.error, stalled: true };
+    o.segment = await this.segment(network, o);
     try {
-      await Promise.all([
-        applyChild(this.client, this.cache, NetworkAttachmentDefinitions, network, desiredNad(network, allocations)),
-        applyChild(this.client, this.cache, NetworkAttachmentDefinitions, network, desiredVmNad(network)),
-      ]);
-      o.nadName = nadName(network);
+      if (o.segment) {
+        await Promise.all([
+          applyChild(this.client, this.cache, NetworkAttachmentDefinitions, network, desiredNad(network, o.segment, allocations)),
+          applyChild(this.client, this.cache, NetworkAttachmentDefinitions, network, desiredVmNad(network, o.segment)),
+        ]);
+        o.nadName = nadName(network);
+      }
       await this.ensurePolicies(network, o);
     } catch (err) {
       if (!(err instanceof ChildConflictError)) throw err;
       o.problem = { reason: 'ChildConflict', message: err.message, stalled: true };
     }
     await writeStatus(this.client, Networks, network, networkStatus(network, o));
+  }
+
+  /** The segment the Network is on, allocating a tenant VLAN; undefined (and the problem noted) when it has none. */
+  private async segment(network: Network, o: NetworkObservation): Promise<NetworkSegmentStatus | undefined> {
+    const settings = this.settings.current;
+    const choice = chooseSegment(network, settings);
+    if ('conflict' in choice) {
+      o.problem = { reason: 'SegmentConflict', message: choice.conflict, stalled: true };
+      return undefined;
+    }
+    if ('provider' in choice) return choice.provider;
+    const result = await this.segments.ensure(network, choice.tenant.bridge, settings.tenantVlans);
+    if ('exhausted' in result) {
+      o.problem = { reason: 'SegmentsExhausted', message: result.exhausted, stalled: true };
+      return undefined;
+    }
+    return { provider: false, bridge: choice.tenant.bridge, vlan: result.vlan };
   }
 
   private async ensurePolicies(network: Network, o: NetworkObservation): Promise<void> {

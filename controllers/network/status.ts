@@ -1,10 +1,11 @@
 // A Network's status: its attachment definition, address counts and users.
-import type { Network, NetworkStatus, NetworkUser } from '../../pkg/api/types.generated.js';
+import type { Network, NetworkSegmentStatus, NetworkStatus, NetworkUser } from '../../pkg/api/types.generated.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
 import { describeUsers, listedUsers } from '../shared/users.js';
 
 export interface NetworkObservation {
   nadName?: string;
+  segment?: NetworkSegmentStatus;
   allocated: number;
   free: number;
   users: NetworkUser[];
@@ -26,6 +27,7 @@ export function networkStatus(network: Network, o: NetworkObservation): NetworkS
     free: o.free,
   };
   if (o.nadName) status.networkAttachmentDefinition = o.nadName;
+  if (o.segment) status.segment = o.segment;
   if (o.users.length) {
     status.usedBy = listedUsers(o.users);
     status.userCount = o.users.length;

@@ -17,5 +17,14 @@ export function readField(obj: unknown, path: string): { value: Quantity } | { e
   if (typeof current === 'number' && Number.isFinite(current)) return { value: current };
   if (typeof current === 'string' && isValidQuantity(current.trim())) return { value: current.trim() };
   if (current === undefined) return { error: `field ${path} not found` };
-  return { error: `field ${path} holds ${JSON.stringify(current)}, not a number` };
+  return { error: `field ${path} holds ${describeShape(current)}, not a number` };
+}
+
+/** What a value is, never what it says: the field may hold something secret. */
+function describeShape(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
+  if (Array.isArray(value)) return `a list of ${value.length} items`;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return `an object with ${Object.keys(value).length} fields`;
+  return `a ${typeof value}`;
 }

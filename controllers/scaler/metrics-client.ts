@@ -6,10 +6,13 @@ import { Secrets } from '../../pkg/kube/resources.js';
 import { ApiError } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { NoKindMatchError, type RestMapper } from '../../pkg/runtime/client/rest-mapper.js';
+import type { RestMapper } from '../../pkg/runtime/client/rest-mapper.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
+import { originOf } from '../../pkg/api/settings.js';
+import type { SettingsSource } from '../shared/settings.js';
 import type { MetricValue, PodMetricsSample, PodMetricValue } from './algorithm/index.js';
 import { readField } from './field-path.js';
+import { metricObjectType } from './metric-objects.js';
 import { queryPrometheus } from './prometheus.js';
 import type { Target } from './target.js';
 
@@ -35,6 +38,7 @@ export class MetricsClient {
     private readonly client: Client,
     private readonly cache: Cache,
     private readonly mapper: RestMapper,
+    private readonly settings: SettingsSource,
   ) {}
 
   /** One value (or error) per metric, in order. `warmupMs` drops samples of pods younger than that. */
@@ -64,6 +68,8 @@ export class MetricsClient {
         }
         case 'Prometheus': {
           const p = m.prometheus!;
+          const refused = this.serverRefused(p.serverAddress);
+          if (refused) return { kind: 'error', message: refused };
           const value = await queryPrometheus({ serverAddress: p.serverAddress, query: p.query, ignoreNullValues: p.ignoreNullValues, auth: this.auth(ns, p.authSecretRef?.name) });
           return { kind: 'external', values: [value] };
         }
@@ -92,15 +98,18 @@ export class MetricsClient {
     return list.items.map((i) => ({ pod: i.describedObject.name, value: i.value, timestamp: Date.parse(i.timestamp), windowSeconds: i.windowSeconds }));
   }
 
+  /** Why the cluster's settings forbid querying this server, if they do (checked at admission too, but the settings may have changed since). */
+  private serverRefused(serverAddress: string): string | undefined {
+    const allowed = this.settings.current.prometheusServers;
+    if (!allowed || allowed.includes(originOf(serverAddress) ?? '')) return undefined;
+    return `prometheus server ${originOf(serverAddress) ?? serverAddress} is not among the servers this cluster allows (${allowed.join(', ') || 'none'})`;
+  }
+
   /** Reads the field from the cache (the informer also triggers evaluation when it changes). */
   private async objectField(ns: string, apiVersion: string, kind: string, name: string, path: string) {
-    let type;
-    try {
-      type = await this.mapper.resourceFor(apiVersion, kind);
-    } catch (err) {
-      if (err instanceof NoKindMatchError) return { error: err.message };
-      throw err;
-    }
+    const found = await metricObjectType(this.mapper, apiVersion, kind);
+    if ('refused' in found) return { error: found.refused };
+    const { type } = found;
     const informer = this.cache.informer<KubeObject>(type);
     if (!informer.hasSynced) await informer.waitForSync(AbortSignal.timeout(10_000));
     const obj = this.cache.get<KubeObject>(type, ns, name);

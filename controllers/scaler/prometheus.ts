@@ -46,16 +46,22 @@ export async function queryPrometheus(q: PrometheusQuery): Promise<number> {
   else if (q.auth?.username) headers.Authorization = `Basic ${Buffer.from(`${q.auth.username}:${q.auth.password ?? ''}`).toString('base64')}`;
   let res: Response;
   try {
-    res = await fetch(url, { headers, signal: AbortSignal.timeout(q.timeoutMs ?? 5_000) });
+    // Redirects are not followed: credentials go to serverAddress and nowhere else.
+    res = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(q.timeoutMs ?? 5_000) });
   } catch (err) {
     throw new PrometheusError(`prometheus at ${q.serverAddress} is unreachable: ${(err as Error).message}`);
+  }
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel();
+    throw new PrometheusError(`prometheus at ${q.serverAddress} answered with a redirect (HTTP ${res.status}), which is not followed: set serverAddress to the server itself`);
   }
   const text = await res.text();
   let body: QueryResponse;
   try {
     body = JSON.parse(text) as QueryResponse;
   } catch {
-    throw new PrometheusError(`prometheus answered HTTP ${res.status}: ${text.slice(0, 200)}`);
+    // The body is not repeated: whatever answered may not be Prometheus, and what it says is not ours to show.
+    throw new PrometheusError(`prometheus at ${q.serverAddress} answered HTTP ${res.status} with a body that is not a Prometheus API response`);
   }
   return valueOf(body, q.ignoreNullValues);
 }

@@ -11,6 +11,7 @@ import type { RestMapper } from '../../pkg/runtime/client/rest-mapper.js';
 import type { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped } from '../../pkg/runtime/handler/handlers.js';
 import { keyOf, type KubeObject } from '../../pkg/runtime/object.js';
+import { metricObjectType } from './metric-objects.js';
 
 export const referenceIndex = 'scaler-references';
 
@@ -49,12 +50,9 @@ export class ScalerWatches {
     for (const ref of references(scaler)) {
       const id = `${ref.apiVersion}/${ref.kind}`;
       if (this.watched.has(id)) continue;
-      let type;
-      try {
-        type = await this.mapper.resourceFor(ref.apiVersion, ref.kind);
-      } catch {
-        continue; // Reported by the reconcile; a later pass tries again.
-      }
+      const found = await metricObjectType(this.mapper, ref.apiVersion, ref.kind).catch(() => undefined);
+      if (!found || 'refused' in found) continue; // Reported by the reconcile; a later pass tries again.
+      const { type } = found;
       this.watched.add(id);
       const scalers = this.cache.informer<Scaler>(Scalers);
       this.controller?.watch(

@@ -48,7 +48,7 @@ describe('desiredPoolNad', () => {
   it("leases exactly the owner's addresses, in runs, from the Network's pool", () => {
     expect(poolNadName('app', 'web', 'private')).toBe('private.app.web');
     expect(poolNadName('group', 'workers', 'private')).toBe('private.group.workers');
-    const nad = desiredPoolNad('private.app.web', 'shop', { 'stratus.dev/app': 'web' }, network, ['10.60.0.12', '10.60.0.10', '10.60.0.11', '10.60.0.20']);
+    const nad = desiredPoolNad('private.app.web', 'shop', { 'stratus.dev/app': 'web' }, network, { provider: true, bridge: 'br-stratus', vlan: 20 }, ['10.60.0.12', '10.60.0.10', '10.60.0.11', '10.60.0.20']);
     expect(nad.metadata).toEqual({ name: 'private.app.web', namespace: 'shop', labels: { 'stratus.dev/app': 'web' } });
     expect(JSON.parse((nad as unknown as { spec: { config: string } }).spec.config)).toEqual({
       cniVersion: '0.3.1',

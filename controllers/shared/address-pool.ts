@@ -5,7 +5,7 @@
 // no other VM, App or group can hold the same address), and an attachment
 // definition whose whereabouts IPAM leases exactly those addresses to its
 // instances.
-import type { Network } from '../../pkg/api/types.generated.js';
+import type { Network, NetworkSegmentStatus } from '../../pkg/api/types.generated.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
 import { attachmentDefinition, cniConfig, poolIpam } from '../network/nad.js';
 
@@ -69,6 +69,13 @@ export function planPool(existing: PoolMember[], held: Set<string>, size: number
   return { keep, add };
 }
 
-export function desiredPoolNad(name: string, namespace: string | undefined, labels: Record<string, string>, network: Network, addresses: string[]): KubeObject {
-  return attachmentDefinition(name, namespace, labels, cniConfig(network, poolIpam(network, addresses)));
+export function desiredPoolNad(
+  name: string,
+  namespace: string | undefined,
+  labels: Record<string, string>,
+  network: Network,
+  segment: NetworkSegmentStatus,
+  addresses: string[],
+): KubeObject {
+  return attachmentDefinition(name, namespace, labels, cniConfig(network, segment, poolIpam(network, addresses)));
 }

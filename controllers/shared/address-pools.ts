@@ -93,6 +93,11 @@ export class AddressPools {
     for (const [networkName, perInstance] of owner.networks) {
       const network = this.cache.get<Network>(Networks, ns, networkName);
       if (!network) continue; // reported by the owner's wait for its Networks
+      const segment = network.status?.segment;
+      if (!segment) {
+        out.waiting.push(`Network ${networkName} has no segment yet`);
+        continue;
+      }
       const existing = allocations.filter((a) => a.spec.network === networkName);
       const plan = planPool(
         existing.map((a) => ({ interface: a.spec.owner.interface, address: a.spec.address })),
@@ -119,7 +124,7 @@ export class AddressPools {
       }
       const nad = poolNadName(owner.kind, name, networkName);
       if (addresses.length) {
-        await applyChild(this.client, this.cache, NetworkAttachmentDefinitions, o, desiredPoolNad(nad, ns, owner.labels, network, addresses));
+        await applyChild(this.client, this.cache, NetworkAttachmentDefinitions, o, desiredPoolNad(nad, ns, owner.labels, network, segment, addresses));
         out.nads.set(networkName, nad);
       }
       const sorted = [...addresses].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));

@@ -61,7 +61,7 @@ export function customResourceDefinition(def: KindDefinition): Record<string, un
         shortNames: def.shortNames,
         categories: def.categories,
       },
-      scope: 'Namespaced',
+      scope: def.scope ?? 'Namespaced',
       versions: [
         {
           name: version,

@@ -12,8 +12,8 @@ describe('generated API files', () => {
     expect(readFileSync(join(packageRoot(), path), 'utf8')).toBe(files.get(path));
   });
 
-  it('has no stale CRD files', () => {
-    const onDisk = readdirSync(join(packageRoot(), 'crds')).filter((f) => f.endsWith('.yaml')).map((f) => `crds/${f}`);
-    expect(onDisk.sort()).toEqual([...files.keys()].filter((p) => p.startsWith('crds/')).sort());
+  it.each(['crds', 'crds/admission', 'deploy/crds', 'deploy/crds/admission'])('has no stale files in %s', (dir) => {
+    const onDisk = readdirSync(join(packageRoot(), dir)).filter((f) => f.endsWith('.yaml')).map((f) => `${dir}/${f}`);
+    expect(onDisk.sort()).toEqual([...files.keys()].filter((p) => p.startsWith(`${dir}/`) && !p.slice(dir.length + 1).includes('/')).sort());
   });
 });

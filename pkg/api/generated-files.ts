@@ -1,9 +1,11 @@
 // The files generated from the kind definitions, by path relative to the
-// package root: one CRD manifest per kind and the TypeScript types.
+// package root: one CRD manifest per kind, the admission policies, the
+// TypeScript types and the Argo CD health scripts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { packageRoot } from '../util/package-root.js';
+import { admissionPolicies } from './admission/index.js';
 import { crdName, customResourceDefinition } from './crd.js';
 import { kinds } from './schema/index.js';
 import { typescriptTypes } from './typescript.js';
@@ -20,6 +22,11 @@ export function generatedFiles(): Map<string, string> {
     files.set(`crds/${crdName(def)}.yaml`, crd);
     // deploy/ is a kustomize base, which may not read files outside its folder: it gets a copy.
     files.set(`deploy/crds/${crdName(def)}.yaml`, crd);
+  }
+  for (const [file, objects] of admissionPolicies()) {
+    const yaml = header + objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+    files.set(`crds/admission/${file}.yaml`, yaml);
+    files.set(`deploy/crds/admission/${file}.yaml`, yaml);
   }
   files.set('pkg/api/types.generated.ts', typescriptTypes(kinds));
   // Argo CD wants one health script per kind; the kinds that report plain kstatus share one.

@@ -1,8 +1,10 @@
-// Installs Stratus's CRDs (from crds/) and waits until they are served.
+// Installs Stratus's CRDs (from crds/), waits until they are served, and
+// installs the admission policies that go with them (crds/admission/).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import type { Client } from '../runtime/client/client.js';
+import { installAdmissionPolicies } from '../kube/admission-policies.js';
 import { installCrds } from '../kube/crds.js';
 import type { KubeObject } from '../runtime/object.js';
 import { packageRoot } from '../util/package-root.js';
@@ -15,6 +17,16 @@ export function stratusCrds(): KubeObject[] {
     .map((f) => parse(readFileSync(join(dir, f), 'utf8')) as KubeObject);
 }
 
+/** The ValidatingAdmissionPolicies and their bindings. */
+export function stratusAdmissionPolicies(): KubeObject[] {
+  const dir = join(packageRoot(), 'crds', 'admission');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as KubeObject));
+}
+
 export async function installStratusCrds(client: Client): Promise<void> {
   await installCrds(client, stratusCrds());
+  await installAdmissionPolicies(client, stratusAdmissionPolicies());
 }

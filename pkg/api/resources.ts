@@ -10,5 +10,6 @@ export const Networks = t('networks', 'Network');
 export const Apps = t('apps', 'App');
 export const Scalers = t('scalers', 'Scaler');
 export const IPAllocations = t('ipallocations', 'IPAllocation');
+export const NetworkSegments: ResourceType = { ...t('networksegments', 'NetworkSegment'), namespaced: false };
 
-export const stratusKinds = [VirtualMachines, Volumes, Networks, Apps, Scalers, IPAllocations];
+export const stratusKinds = [VirtualMachines, Volumes, Networks, Apps, Scalers, IPAllocations, NetworkSegments];

@@ -311,15 +311,15 @@ export interface NetworkSpec {
   /** Which addresses to hand out (default: the whole CIDR but network, broadcast and gateway). */
   allocationRange?: AllocationRange;
   /**
-   * The CNI plugin: a Linux bridge on the nodes, or macvlan on a host interface.
+   * The CNI plugin: a Linux bridge on the nodes, or macvlan on a host interface (a provider network, which needs create on networks/provider).
    * @default "bridge"
    */
   type: "bridge" | "macvlan";
-  /** For bridge: the bridge name on the nodes (default br-stratus). */
+  /** For bridge: the bridge on the nodes. Setting it (or vlan, or type macvlan) makes a provider network, which needs create on networks/provider. Unset: the tenant bridge (default br-stratus). */
   bridge?: string;
   /** For macvlan: the host interface (default eth0). */
   master?: string;
-  /** A VLAN ID for the traffic (bridge only). */
+  /** For bridge: a chosen VLAN ID (a provider network, which needs create on networks/provider). Unset: Stratus gives the Network a VLAN of its own from the tenant pool. */
   vlan?: number;
   /** The MTU of the interfaces. */
   mtu?: number;
@@ -410,11 +410,25 @@ export interface NetworkStatus {
   usedBy?: NetworkUser[];
   /** How many VirtualMachines and Apps are attached. */
   userCount?: number;
+  /** The layer-2 segment the Network is on: a tenant Network gets a VLAN of its own. */
+  segment?: NetworkSegmentStatus;
 }
 
 export interface NetworkUser {
   kind: string;
   name: string;
+}
+
+/** The layer-2 segment the Network is on: a tenant Network gets a VLAN of its own. */
+export interface NetworkSegmentStatus {
+  /** For bridge: the bridge on the nodes. */
+  bridge?: string;
+  /** For bridge: the VLAN ID; unset: untagged. */
+  vlan?: number;
+  /** For macvlan: the host interface. */
+  master?: string;
+  /** Chosen in the spec (a provider network, which may share its segment on purpose) rather than given by Stratus. */
+  provider: boolean;
 }
 
 /** A secondary network (Multus bridge or macvlan) with IP address management and security rules. */
@@ -908,4 +922,28 @@ export interface IPAllocation extends KubeObject {
   apiVersion: 'stratus.dev/v1alpha1';
   kind: 'IPAllocation';
   spec: IPAllocationSpec;
+}
+
+export interface NetworkSegmentSpec {
+  /** The bridge on the nodes. */
+  bridge: string;
+  /** The VLAN ID. */
+  vlan: number;
+  network: NetworkSegmentHolder;
+}
+
+export interface NetworkSegmentHolder {
+  /** The Network namespace. */
+  namespace: string;
+  /** The Network. */
+  name: string;
+  /** The Network UID. */
+  uid: string;
+}
+
+/** A VLAN on a bridge held by one tenant Network (internal: written by the Network controller, read-only for users). */
+export interface NetworkSegment extends KubeObject {
+  apiVersion: 'stratus.dev/v1alpha1';
+  kind: 'NetworkSegment';
+  spec: NetworkSegmentSpec;
 }

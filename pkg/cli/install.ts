@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { stratusCrds } from '../api/install.js';
+import { stratusAdmissionPolicies, stratusCrds } from '../api/install.js';
 import { parseManifests } from '../api/manifests.js';
 import { applyObject, applyOrder, resolve } from '../kube/apply.js';
 import { waitForCrdsEstablished } from '../kube/crds.js';
@@ -31,8 +31,9 @@ export function operatorManifests(): KubeObject[] {
 
 const installUsage = `Usage: stratus install [flags]
 
-Installs (or updates) the Stratus CRDs on the cluster and waits until they
-are Established. With --with-operator, also the operator from deploy/
+Installs (or updates) the Stratus CRDs on the cluster, waits until they
+are Established, and installs Stratus's admission policies (which check a
+requester's own permissions for every object a Stratus object names). With --with-operator, also the operator from deploy/
 (Namespace stratus-system, RBAC, a 2-replica Deployment with leader election).
 
 Flags:
@@ -70,6 +71,10 @@ export const installCommand: Command = {
         await waitForCrdsEstablished(client, crds.map((c) => c.metadata.name!), 60_000);
         process.stdout.write('CRDs established\n');
       }
+      for (const obj of stratusAdmissionPolicies()) {
+        const { type } = await applyObject(client, mapper, obj, { fieldManager, force: true, dryRun });
+        process.stdout.write(`${type.resource}/${obj.metadata.name} ${dryRun ? 'checked (dry run)' : 'applied'}\n`);
+      }
       if (values['with-operator']) {
         const manifests = applyOrder(operatorManifests());
         const creating = new Set(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name));
@@ -94,7 +99,8 @@ export const installCommand: Command = {
 
 const uninstallUsage = `Usage: stratus uninstall --yes [flags]
 
-Removes the operator (if installed from deploy/) and the Stratus CRDs.
+Removes the operator (if installed from deploy/), the Stratus CRDs and
+their admission policies.
 Deleting the CRDs deletes every Stratus object in the cluster; Volumes with
 reclaimPolicy Retain keep their claims only while the controllers run, so
 uninstall the CRDs before stopping the operator.
@@ -129,6 +135,11 @@ export const uninstallCommand: Command = {
     };
     try {
       if (!values['keep-crds']) {
+        for (const obj of stratusAdmissionPolicies()) {
+          const { object, type } = await resolve(mapper, obj);
+          await client.delete(type, undefined, object.metadata.name!).catch(gone);
+          process.stdout.write(`${type.resource}/${obj.metadata.name} deleted\n`);
+        }
         for (const crd of stratusCrds()) {
           await client.delete(CustomResourceDefinitions, undefined, crd.metadata.name!).catch(gone);
           process.stdout.write(`customresourcedefinition/${crd.metadata.name} deleted\n`);

@@ -15,6 +15,8 @@ export interface OperatorOptions {
   leaderElection?: { namespace: string; name: string };
   /** Install or update the CRDs first (stratus up does; stratus run leaves it to `stratus install`). */
   installCrds?: boolean;
+  /** Where the settings ConfigMap lives (default stratus-system, where admission reads it too). */
+  settingsNamespace?: string;
 }
 
 export interface RunningOperator {
@@ -34,7 +36,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     userAgent: 'stratus-controllers',
   });
   if (o.installCrds) await installStratusCrds(manager.client);
-  registerControllers(manager, { workers: o.workers });
+  registerControllers(manager, { workers: o.workers, settingsNamespace: o.settingsNamespace });
   const stop = new AbortController();
   const done = manager.start(stop.signal);
   return {

@@ -2,7 +2,7 @@
 // and validation rules, with the apiserver's verdicts and field paths.
 import { loadManifests, type ManifestDocument } from '../api/manifests.js';
 import { formatFieldError, type FieldError } from '../api/validation/field-error.js';
-import { validateObject } from '../api/validation/validate-object.js';
+import { kindDefinition, validateObject } from '../api/validation/validate-object.js';
 import { ExitCode, parseFlags, UsageError, type Command } from './command.js';
 
 const usage = `Usage: stratus validate [flags] <file or folder>...
@@ -12,9 +12,17 @@ CRD schemas (unknown fields, types, enums, defaults) and every validation
 rule, reported as the apiserver would report them. Other kinds get their
 metadata checked. Exits 1 if anything is invalid.
 
+What needs the cluster is checked on the server only: that you may read
+every object a Stratus object names (Secrets, ConfigMaps, Volumes, Networks,
+a Scaler's metric objects and target, …), that you may create provider
+Networks, and the cluster's settings (allowed Prometheus servers).
+
 Flags:
   -o, --output FORMAT   text (default) or json
   -h, --help            show this help`;
+
+const serverChecks =
+  'the apiserver also checks, at admission, that you may read every object these manifests name (Secrets, Volumes, Networks, …) and the cluster settings; that needs the cluster and is not checked here';
 
 export interface DocumentReport {
   file: string;
@@ -63,8 +71,9 @@ export const validateCommand: Command = {
     }
     const reports = validateDocuments(docs);
     const invalid = reports.filter((r) => r.errors.length);
+    const notes = docs.some((d) => d.object && kindDefinition(d.object)) ? [serverChecks] : [];
     if (values.output === 'json') {
-      process.stdout.write(JSON.stringify({ valid: invalid.length === 0, documents: reports }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ valid: invalid.length === 0, documents: reports, notes }, null, 2) + '\n');
     } else {
       for (const r of reports) {
         const where = `${r.file}[${r.index}]${r.kind ? ` ${r.kind} ${r.namespace ? r.namespace + '/' : ''}${r.name ?? ''}` : ''}`;
@@ -73,6 +82,7 @@ export const validateCommand: Command = {
       }
       const summary = `${reports.length} document${reports.length === 1 ? '' : 's'}, ${invalid.length} invalid`;
       process.stderr.write(`${invalid.length ? 'invalid' : 'valid'}: ${summary}\n`);
+      for (const note of notes) process.stderr.write(`note: ${note}\n`);
     }
     return invalid.length ? ExitCode.failed : ExitCode.ok;
   },

@@ -34,6 +34,8 @@ export const CustomResourceDefinitions = t(
   'CustomResourceDefinition',
   false,
 );
+export const ValidatingAdmissionPolicies = t('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicies', 'ValidatingAdmissionPolicy', false);
+export const ValidatingAdmissionPolicyBindings = t('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicybindings', 'ValidatingAdmissionPolicyBinding', false);
 export const APIServices = t('apiregistration.k8s.io', 'v1', 'apiservices', 'APIService', false);
 export const HorizontalPodAutoscalers = t('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler');
 export const PodMetrics = t('metrics.k8s.io', 'v1beta1', 'pods', 'PodMetrics');

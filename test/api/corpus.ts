@@ -66,6 +66,8 @@ export const cases: Case[] = [
   { name: 'min > max', object: scaler('{scaleTargetRef: {kind: App, name: web}, minReplicas: 5, maxReplicas: 2}'), expect: ['spec.minReplicas'] },
   { name: 'scale to zero on cpu only', object: scaler('{scaleTargetRef: {kind: App, name: web}, minReplicas: 0, maxReplicas: 2}'), expect: ['spec.minReplicas'] },
   { name: 'a metric whose field does not match its type', object: scaler('{scaleTargetRef: {kind: App, name: web}, maxReplicas: 2, metrics: [{type: Pods, resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}}]}'), expect: ['spec.metrics[0]'] },
+  { name: 'a Secret as a metric object', object: scaler('{scaleTargetRef: {kind: App, name: web}, maxReplicas: 2, metrics: [{type: Object, object: {describedObject: {kind: Secret, name: db}, metric: {name: x}, fieldPath: .data.password, target: {type: Value, value: "1"}}}]}'), expect: ['spec.metrics[0].object.describedObject'] },
+  { name: 'a Secret as an external metric source', object: scaler('{scaleTargetRef: {kind: App, name: web}, maxReplicas: 2, metrics: [{type: External, external: {metric: {name: x}, source: {objectRef: {apiVersion: v1, kind: Secret, name: db}, fieldPath: .data.token}, target: {type: Value, value: "1"}}}]}'), expect: ['spec.metrics[0].external.source.objectRef'] },
   { name: 'a utilization target without a value', object: scaler('{scaleTargetRef: {kind: App, name: web}, maxReplicas: 2, metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization}}}]}'), expect: ['spec.metrics[0].resource.target'] },
 
   // Invalid on update.

@@ -14,7 +14,7 @@ import { globalDefined, lua51Problems, runHealthScript } from './lua.js';
 
 const argocdDir = join(packageRoot(), 'deploy', 'argocd');
 const kinds = stratusKinds.map((t) => t.kind);
-const kstatusKinds = kinds.filter((k) => k !== 'IPAllocation');
+const kstatusKinds = kinds.filter((k) => k !== 'IPAllocation' && k !== 'NetworkSegment');
 const scriptPath = (kind: string) => join(argocdDir, 'stratus.dev', kind, 'health.lua');
 const script = (kind: string) => readFileSync(scriptPath(kind), 'utf8');
 const now = Date.parse('2025-01-01T00:00:00Z');
@@ -49,7 +49,7 @@ function condition(type: string, status: Condition['status'], reason: string, me
 
 describe('per-kind scripts (deploy/argocd/stratus.dev/<Kind>/health.lua)', () => {
   it('exist for every Stratus kind', () => {
-    expect(kinds.sort()).toEqual(['App', 'IPAllocation', 'Network', 'Scaler', 'VirtualMachine', 'Volume']);
+    expect(kinds.sort()).toEqual(['App', 'IPAllocation', 'Network', 'NetworkSegment', 'Scaler', 'VirtualMachine', 'Volume']);
     for (const kind of kinds) expect(existsSync(scriptPath(kind))).toBe(true);
   });
 
@@ -162,6 +162,16 @@ describe('per-kind scripts (deploy/argocd/stratus.dev/<Kind>/health.lua)', () =>
       expect(health(o)).toEqual({ status: 'Healthy', message: 'Holds 192.168.50.10 on Network backend' });
       expect(health(sample('IPAllocation', 1))).toEqual({ status: 'Healthy', message: 'Address record' });
       expect(health(sample('IPAllocation', 1, { conditions: [condition('Stalled', 'True', 'X', 'y')] })).status).toBe('Healthy');
+    });
+  });
+
+  describe('NetworkSegment', () => {
+    const health = (obj: Sample) => runHealthScript(script('NetworkSegment'), obj);
+
+    it('is always Healthy', () => {
+      const o = { ...sample('NetworkSegment', 1), spec: { bridge: 'br-stratus', vlan: 1000, network: { namespace: 'tenant-a', name: 'backend', uid: 'u' } } };
+      expect(health(o)).toEqual({ status: 'Healthy', message: 'VLAN 1000 on br-stratus for Network tenant-a/backend' });
+      expect(health(sample('NetworkSegment', 1))).toEqual({ status: 'Healthy', message: 'Segment record' });
     });
   });
 });

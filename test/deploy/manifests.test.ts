@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { compile, execute } from '../../pkg/api/validation/cel/environment.js';
+import { stratusAdmissionPolicies } from '../../pkg/api/install.js';
 import { stratusKinds } from '../../pkg/api/resources.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
 import { packageRoot } from '../../pkg/util/package-root.js';
@@ -16,15 +17,20 @@ const read = (...path: string[]) => readFileSync(join(root, ...path), 'utf8');
 
 describe('deploy/crds', () => {
   it('are byte-for-byte the generated crds/ (refresh: npm run generate)', () => {
-    const generated = readdirSync(join(root, 'crds')).filter((f) => f.endsWith('.yaml')).sort();
-    const copies = readdirSync(join(deployDir, 'crds')).sort();
-    expect(copies).toEqual(generated);
-    for (const file of generated) expect({ file, text: read('deploy', 'crds', file) }).toEqual({ file, text: read('crds', file) });
+    for (const dir of ['crds', 'crds/admission']) {
+      const generated = readdirSync(join(root, dir)).filter((f) => f.endsWith('.yaml')).sort();
+      const copies = readdirSync(join(deployDir, dir)).filter((f) => f.endsWith('.yaml')).sort();
+      expect(copies).toEqual(generated);
+      for (const file of generated) expect({ file, text: read('deploy', dir, file) }).toEqual({ file, text: read(dir, file) });
+    }
   });
 
-  it('are all in the kustomization, so every kind is installed', async () => {
-    const crds = (await renderDeploy()).filter((o) => o.kind === 'CustomResourceDefinition');
+  it('are all in the kustomization, so every kind is installed, with every admission policy', async () => {
+    const rendered = await renderDeploy();
+    const crds = rendered.filter((o) => o.kind === 'CustomResourceDefinition');
     expect(crds.map((c) => c.metadata.name).sort()).toEqual(stratusKinds.map((t) => `${t.resource}.${t.group}`).sort());
+    const policies = rendered.filter((o) => o.kind?.startsWith('ValidatingAdmissionPolicy'));
+    expect(policies.map((p) => `${p.kind}/${p.metadata.name}`).sort()).toEqual(stratusAdmissionPolicies().map((p) => `${p.kind}/${p.metadata.name}`).sort());
   });
 });
 
@@ -180,7 +186,7 @@ describe('deploy/flux/stratus.yaml', () => {
     expect(existsSync(join(root, stratus.spec.path, 'kustomization.yaml'))).toBe(true);
     const tenant = flux.find((k) => k.metadata.name === 'tenant-a')!;
     const kinds = new Set(tenant.spec.healthChecks!.map((h) => `${h.apiVersion}/${h.kind}`));
-    for (const t of stratusKinds.filter((t) => t.kind !== 'IPAllocation')) expect(kinds).toContain(`stratus.dev/v1alpha1/${t.kind}`);
+    for (const t of stratusKinds.filter((t) => t.kind !== 'IPAllocation' && t.kind !== 'NetworkSegment')) expect(kinds).toContain(`stratus.dev/v1alpha1/${t.kind}`);
   });
 
   it('has Scaler health expressions that compile and judge as the Argo CD check does', () => {

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { stratusAdmissionPolicies, stratusCrds } from '../../pkg/api/install.js';
 import * as apiResources from '../../pkg/api/resources.js';
 import * as kubeResources from '../../pkg/kube/resources.js';
 import { Volumes, VirtualMachines } from '../../pkg/api/resources.js';
@@ -26,6 +27,7 @@ const account = 'stratus-controllers';
 const user = `system:serviceaccount:${system}:${account}`;
 const groups = ['system:serviceaccounts', `system:serviceaccounts:${system}`, 'system:authenticated'];
 const fieldManager = 'stratus-deploy-test';
+const RoleBindingType = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', kind: 'RoleBinding', namespaced: true };
 
 // ---------------------------------------------------------------------------
 // What the controllers need: the table of deploy/rbac.yaml's comment.
@@ -44,6 +46,7 @@ const clusterPermissions: readonly Row[] = [
   ['stratus.dev', 'apps', read, 'users of Volumes/Networks; App controller'],
   ['stratus.dev', 'scalers', read, 'Scaler controller'],
   ['stratus.dev', 'ipallocations', [...read, 'create', 'delete'], 'address allocator'],
+  ['stratus.dev', 'networksegments', [...read, 'create', 'delete'], "tenant Networks' VLANs"],
   ['stratus.dev', 'virtualmachines/status', ['patch'], 'status (SSA on /status)'],
   ['stratus.dev', 'volumes/status', ['patch'], 'status'],
   ['stratus.dev', 'networks/status', ['patch'], 'status'],
@@ -183,7 +186,7 @@ afterAll(async () => {
 
 describe('deploy/rbac.yaml', () => {
   it('grants exactly the table, naming every group, resource and verb (no "*")', async () => {
-    const roles = (await renderDeploy()).filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role') as RoleObject[];
+    const roles = (await renderDeploy()).filter((o) => (o.kind === 'ClusterRole' || o.kind === 'Role') && o.metadata.name!.startsWith(account)) as RoleObject[];
     expect(roles.map((r) => `${r.kind}/${r.metadata.name}`).sort()).toEqual(['ClusterRole/stratus-controllers', 'Role/stratus-controllers-leader-election']);
     for (const role of roles) {
       for (const rule of role.rules) {
@@ -265,6 +268,47 @@ describe('deploy/rbac.yaml', () => {
   });
 });
 
+describe('deploy/user-roles.yaml', () => {
+  let ns: string;
+  const bind = (name: string, role: string, user: string) =>
+    client.create(RoleBindingType, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name, namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+    } as KubeObject);
+  const canI = async (user: string, ...args: string[]) => (await kubectl(['auth', 'can-i', `--as=${user}`, '-n', ns, ...args])).stdout.trim();
+
+  beforeAll(async () => {
+    ns = await createNamespace(client, 'roles');
+    await bind('editor', 'edit', 'jane');
+    await bind('viewer', 'view', 'joe');
+    await bind('provider', 'stratus-provider-networks', 'pat');
+  });
+  afterAll(async () => {
+    await deleteNamespace(client, ns);
+    await kubectl(['delete', '--ignore-not-found', 'clusterrole/stratus-edit', 'clusterrole/stratus-view', 'clusterrole/stratus-provider-networks']);
+  });
+
+  it("lets a namespace's editors use Stratus there, as Kubernetes' edit role aggregates it", async () => {
+    await eventually(async () => (await canI('jane', 'create', 'apps.stratus.dev')) === 'yes', 15_000, 'edit aggregating stratus-edit');
+    expect(await canI('jane', 'delete', 'virtualmachines.stratus.dev')).toBe('yes');
+    expect(await canI('jane', 'update', 'apps.stratus.dev', '--subresource=scale')).toBe('yes');
+    expect(await canI('jane', 'list', 'ipallocations.stratus.dev')).toBe('yes');
+    expect(await canI('joe', 'get', 'scalers.stratus.dev')).toBe('yes');
+    expect(await canI('joe', 'create', 'scalers.stratus.dev')).toBe('no');
+  });
+
+  it('grants neither the internal kinds nor provider networks, which only stratus-provider-networks gives', async () => {
+    await eventually(async () => (await canI('jane', 'create', 'apps.stratus.dev')) === 'yes', 15_000, 'edit aggregating stratus-edit');
+    expect(await canI('jane', 'create', 'ipallocations.stratus.dev')).toBe('no');
+    expect(await canI('jane', 'create', 'networksegments.stratus.dev')).toBe('no');
+    expect(await canI('jane', 'create', 'networks.stratus.dev', '--subresource=provider')).toBe('no');
+    expect(await canI('pat', 'create', 'networks.stratus.dev', '--subresource=provider')).toBe('yes');
+  });
+});
+
 describe('the metrics API paths the Scaler requests', () => {
   // Authorization runs before routing: a path RBAC refuses answers 403 even
   // where no metrics API is served (here: none is, so allowed paths answer 404/503).
@@ -293,7 +337,17 @@ describe('the metrics API paths the Scaler requests', () => {
 describe('the rest of deploy/ against the API server', () => {
   it('passes server-side dry run: CRDs, Deployment (under Pod Security "restricted"), Service, PodDisruptionBudget', async () => {
     const rest = (await renderDeploy()).filter((o) => !(o.kind === 'Namespace' || /Role|ServiceAccount/.test(o.kind!)));
-    expect(rest.map((o) => o.kind).sort()).toEqual(['CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Deployment', 'PodDisruptionBudget', 'Service']);
+    const policies = stratusAdmissionPolicies().length / 2;
+    expect(rest.map((o) => o.kind).sort()).toEqual(
+      [
+        ...stratusCrds().map(() => 'CustomResourceDefinition'),
+        'Deployment',
+        'PodDisruptionBudget',
+        'Service',
+        ...Array<string>(policies).fill('ValidatingAdmissionPolicy'),
+        ...Array<string>(policies).fill('ValidatingAdmissionPolicyBinding'),
+      ].sort(),
+    );
     // --force-conflicts: the CRDs belong to field manager "stratus" (global setup); a dry run changes nothing.
     const r = await kubectl(['apply', '--server-side', '--dry-run=server', '--force-conflicts', `--field-manager=${fieldManager}`, '-f', '-'], toYaml(rest));
     expect(r.stderr).toBe('');
@@ -444,6 +498,7 @@ function scanControllers(): Set<string> {
     [new RegExp(`client\\.create${generic}\\(\\s*(\\w+)\\s*,`, 'g'), ['create']],
     [new RegExp(`client\\.update${generic}\\(\\s*(\\w+)\\s*,`, 'g'), ['update']],
     [new RegExp(`client\\.(?:delete|deleteIfExists)\\(\\s*(\\w+)\\s*,`, 'g'), ['delete']],
+    [new RegExp(`deleteExact${generic}\\([^,]+,\\s*(\\w+)\\s*,`, 'g'), ['delete']],
     [new RegExp(`client\\.(?:mergePatch|jsonPatch|strategicMergePatch)${generic}\\(\\s*(\\w+)\\s*,`, 'g'), ['patch']],
     [new RegExp(`client\\.(?:list|listAll)${generic}\\(\\s*(\\w+)\\s*[,)]`, 'g'), ['list']],
     [new RegExp(`client\\.(?:get|tryGet)${generic}\\(\\s*(\\w+)\\s*,`, 'g'), ['get']],

@@ -9,11 +9,13 @@ import type { KubeObject } from '../../pkg/runtime/object.js';
 import { packageRoot } from '../../pkg/util/package-root.js';
 import { testKubeConfig } from './kube.js';
 
-export async function startTestOperator(namespace: string, workers?: number): Promise<RunningOperator> {
+/** `settingsNamespace`: where this operator reads the settings ConfigMap (default stratus-system, which tests leave absent). */
+export async function startTestOperator(namespace: string, workers?: number, settingsNamespace?: string): Promise<RunningOperator> {
   const operator = await startOperator({
     kubeConfig: testKubeConfig(),
     namespace,
     workers,
+    settingsNamespace,
     logger: createLogger({ level: process.env.STRATUS_TEST_LOG ?? 'warn', format: 'text' }),
   });
   await operator.manager.cache.waitForSync();

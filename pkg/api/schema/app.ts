@@ -2,6 +2,7 @@
 import { array, boolean, enumOf, integer, map, object, quantity, rule, string } from './builder.js';
 import { conditions, networkPools, objectName, observedGeneration, portNumber, protocol, secretKeyRef } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
+import { apps, configMaps, networks, secrets, virtualMachines, volumes } from './reference-targets.js';
 
 const dependencyKind = enumOf(['VirtualMachine', 'Volume', 'App'], { description: 'The kind of the dependency.' });
 
@@ -175,4 +176,13 @@ export const app: KindDefinition = {
     ageColumn,
   ],
   scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
+  references: [
+    { path: 'spec.env[].secretKeyRef.name', target: secrets },
+    { path: 'spec.env[].configMapKeyRef.name', target: configMaps },
+    { path: 'spec.volumes[].name', target: volumes },
+    { path: 'spec.networks[].name', target: networks },
+    { path: 'spec.dependsOn[kind=VirtualMachine].name', target: virtualMachines },
+    { path: 'spec.dependsOn[kind=Volume].name', target: volumes },
+    { path: 'spec.dependsOn[kind=App].name', target: apps },
+  ],
 };

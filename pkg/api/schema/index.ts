@@ -3,11 +3,12 @@ import { app } from './app.js';
 import { ipAllocation } from './ip-allocation.js';
 import type { KindDefinition } from './kind.js';
 import { network } from './network.js';
+import { networkSegment } from './network-segment.js';
 import { scaler } from './scaler.js';
 import { virtualMachine } from './virtual-machine.js';
 import { volume } from './volume.js';
 
-export const kinds: KindDefinition[] = [virtualMachine, volume, network, app, scaler, ipAllocation];
+export const kinds: KindDefinition[] = [virtualMachine, volume, network, app, scaler, ipAllocation, networkSegment];
 
 export { group, version, apiVersion } from './common.js';
 export type { KindDefinition } from './kind.js';

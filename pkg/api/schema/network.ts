@@ -1,8 +1,9 @@
 // Network: a secondary (Multus) network with address management and rules
 // that guard both the pod network and the secondary interfaces.
-import { array, enumOf, integer, object, rule, string, type Schema } from './builder.js';
+import { array, boolean, enumOf, integer, object, rule, string, type Schema } from './builder.js';
 import { conditions, labelSelector, objectName, observedGeneration, portNumber, protocol } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
+import { networks } from './reference-targets.js';
 
 const ipv4 = (description: string): Schema =>
   string({ description, maxLength: 15, rules: [rule('isIP(self) && ip(self).family() == 4', 'must be an IPv4 address')] });
@@ -58,10 +59,20 @@ const spec = object(
       },
       { name: 'AllocationRange', description: 'Which addresses to hand out (default: the whole CIDR but network, broadcast and gateway).', required: ['start', 'end'] },
     ),
-    type: enumOf(['bridge', 'macvlan'], { description: 'The CNI plugin: a Linux bridge on the nodes, or macvlan on a host interface.', default: 'bridge' }),
-    bridge: string({ description: 'For bridge: the bridge name on the nodes (default br-stratus).', maxLength: 15 }),
+    type: enumOf(['bridge', 'macvlan'], {
+      description: 'The CNI plugin: a Linux bridge on the nodes, or macvlan on a host interface (a provider network, which needs create on networks/provider).',
+      default: 'bridge',
+    }),
+    bridge: string({
+      description: 'For bridge: the bridge on the nodes. Setting it (or vlan, or type macvlan) makes a provider network, which needs create on networks/provider. Unset: the tenant bridge (default br-stratus).',
+      maxLength: 15,
+    }),
     master: string({ description: 'For macvlan: the host interface (default eth0).', maxLength: 15 }),
-    vlan: integer({ description: 'A VLAN ID for the traffic (bridge only).', minimum: 1, maximum: 4094 }),
+    vlan: integer({
+      description: 'For bridge: a chosen VLAN ID (a provider network, which needs create on networks/provider). Unset: Stratus gives the Network a VLAN of its own from the tenant pool.',
+      minimum: 1,
+      maximum: 4094,
+    }),
     mtu: integer({ description: 'The MTU of the interfaces.', minimum: 576, maximum: 9216 }),
     rules: object(
       {
@@ -102,6 +113,15 @@ const status = object(
       maxItems: 100,
     }),
     userCount: integer({ description: 'How many VirtualMachines and Apps are attached.' }),
+    segment: object(
+      {
+        bridge: string({ description: 'For bridge: the bridge on the nodes.' }),
+        vlan: integer({ description: 'For bridge: the VLAN ID; unset: untagged.' }),
+        master: string({ description: 'For macvlan: the host interface.' }),
+        provider: boolean({ description: 'Chosen in the spec (a provider network, which may share its segment on purpose) rather than given by Stratus.' }),
+      },
+      { name: 'NetworkSegmentStatus', description: 'The layer-2 segment the Network is on: a tenant Network gets a VLAN of its own.', required: ['provider'] },
+    ),
   },
   { name: 'NetworkStatus' },
 );
@@ -119,8 +139,13 @@ export const network: KindDefinition = {
     readyColumn,
     { name: 'CIDR', type: 'string', jsonPath: '.spec.cidr' },
     { name: 'Type', type: 'string', jsonPath: '.spec.type' },
+    { name: 'VLAN', type: 'integer', jsonPath: '.status.segment.vlan' },
     { name: 'Allocated', type: 'integer', jsonPath: '.status.allocated' },
     { name: 'Free', type: 'integer', jsonPath: '.status.free' },
     ageColumn,
+  ],
+  references: [
+    { path: 'spec.rules.ingress[].from[].network', target: networks },
+    { path: 'spec.rules.egress[].to[].network', target: networks },
   ],
 };

@@ -3,6 +3,7 @@
 import { array, boolean, enumOf, freeform, integer, object, quantity, rule, string, type Schema } from './builder.js';
 import { conditions, labelSelector, localObjectReference, objectName, observedGeneration } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
+import { secrets } from './reference-targets.js';
 
 const target = object(
   {
@@ -33,7 +34,11 @@ const objectRef = object(
     kind: string({ description: 'e.g. ConfigMap.', maxLength: 63 }),
     name: objectName('The object, in the same namespace.'),
   },
-  { name: 'CrossVersionObjectReference', required: ['kind', 'name'] },
+  {
+    name: 'CrossVersionObjectReference',
+    required: ['kind', 'name'],
+    rules: [rule("!(self.kind == 'Secret' && (!has(self.apiVersion) || self.apiVersion == 'v1'))", 'Secrets hold credentials, not metrics: Stratus does not read them for a metric')],
+  },
 );
 
 const fieldPath = (): Schema =>
@@ -231,5 +236,11 @@ export const scaler: KindDefinition = {
     { name: 'Replicas', type: 'integer', jsonPath: '.status.currentReplicas' },
     { name: 'Desired', type: 'integer', jsonPath: '.status.desiredReplicas', priority: 1 },
     ageColumn,
+  ],
+  references: [{ path: 'spec.metrics[].prometheus.authSecretRef.name', target: secrets }],
+  typedReferences: [
+    { path: 'spec.metrics[].object.describedObject', defaultApiVersion: 'v1' },
+    { path: 'spec.metrics[].external.source.objectRef', defaultApiVersion: 'v1' },
+    { path: 'spec.scaleTargetRef', defaultApiVersion: 'stratus.dev/v1alpha1', scales: true },
   ],
 };

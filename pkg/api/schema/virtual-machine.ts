@@ -2,6 +2,7 @@
 import { array, boolean, enumOf, integer, map, object, quantity, rule, string, type Schema } from './builder.js';
 import { conditions, label, localObjectReference, networkPools, objectName, observedGeneration, portNumber, protocol } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
+import { clusterInstancetypes, instancetypes, networks, secrets, volumes } from './reference-targets.js';
 
 const ipv4 = (description: string): Schema =>
   string({ description, maxLength: 15, rules: [rule('isIP(self) && ip(self).family() == 4', 'must be an IPv4 address')] });
@@ -200,4 +201,12 @@ export const virtualMachine: KindDefinition = {
     ageColumn,
   ],
   scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
+  references: [
+    { path: 'spec.cloudInit.userDataSecretRef.name', target: secrets },
+    { path: 'spec.rootDisk.volume', target: volumes },
+    { path: 'spec.disks[].volume', target: volumes },
+    { path: 'spec.networks[].network', target: networks },
+    { path: 'spec.instancetype(kind=VirtualMachineClusterInstancetype).name', target: clusterInstancetypes },
+    { path: 'spec.instancetype(kind=VirtualMachineInstancetype).name', target: instancetypes },
+  ],
 };

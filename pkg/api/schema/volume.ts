@@ -2,6 +2,7 @@
 import { enumOf, object, quantity, rule, string } from './builder.js';
 import { conditions, localObjectReference, objectName, observedGeneration } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
+import { secrets, volumes } from './reference-targets.js';
 import { array, integer } from './builder.js';
 
 const source = object(
@@ -110,5 +111,9 @@ export const volume: KindDefinition = {
     { name: 'Progress', type: 'string', jsonPath: '.status.progress', priority: 1 },
     { name: 'Claim', type: 'string', jsonPath: '.status.claimName', priority: 1 },
     ageColumn,
+  ],
+  references: [
+    { path: 'spec.source.http.secretRef.name', target: secrets },
+    { path: 'spec.source.volume.name', target: volumes },
   ],
 };

@@ -26,8 +26,15 @@ export interface CacheListOptions {
   labelSelector?: string | LabelSelector;
 }
 
-function typeKey(type: Typed): string {
-  return `${type.group}/${type.version}/${type.resource}`;
+/** A narrower view than the cache's own: one namespace (even outside the cache's), a field selector. */
+export interface InformerScope {
+  namespace?: string;
+  fieldSelector?: string;
+}
+
+function typeKey(type: Typed, scope?: InformerScope): string {
+  const base = `${type.group}/${type.version}/${type.resource}`;
+  return scope ? `${base}?namespace=${scope.namespace ?? ''}&fieldSelector=${scope.fieldSelector ?? ''}` : base;
 }
 
 export class Cache {
@@ -41,14 +48,19 @@ export class Cache {
     this.options = options;
   }
 
-  /** The informer for `type`, created (and started, if the cache runs) on first use. */
-  informer<T extends KubeObject = KubeObject>(type: Typed): Informer<T> {
-    const key = typeKey(type);
+  /**
+   * The informer for `type` (within `scope`, if given: get/list/byIndex
+   * read the unscoped one), created (and started, if the cache runs) on
+   * first use.
+   */
+  informer<T extends KubeObject = KubeObject>(type: Typed, scope?: InformerScope): Informer<T> {
+    const key = typeKey(type, scope);
     let informer = this.informers.get(key);
     if (!informer) {
       informer = new Informer(this.client, {
         type,
-        namespace: type.namespaced ? this.options.namespace : undefined,
+        namespace: type.namespaced ? (scope ? scope.namespace : this.options.namespace) : undefined,
+        fieldSelector: scope?.fieldSelector,
         logger: this.options.logger,
         stallTimeoutMs: this.options.stallTimeoutMs,
         resyncPeriodMs: this.options.resyncPeriodMs,
