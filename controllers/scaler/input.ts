@@ -53,11 +53,28 @@ export function metricSpec(m: SpecMetric, index: number): MetricSpec {
   }
 }
 
+/** Macros as cron-parser reads them: lowercase, and @midnight (which Kubernetes accepts) as @daily. */
+function expandMacro(cron: string): string {
+  const c = cron.trim();
+  if (!c.startsWith('@')) return cron;
+  const macro = c.toLowerCase();
+  return macro === '@midnight' ? '@daily' : macro;
+}
+
 function activation(threshold: string | number | undefined): { activationThreshold?: string | number } {
   return threshold === undefined ? {} : { activationThreshold: threshold };
 }
 
-export function scalerInput(scaler: Scaler, replicas: number, statusReplicas: number, selector: string | undefined, pods: Pod[], values: MetricValue[], now: number): ScalerInput {
+export function scalerInput(
+  scaler: Scaler,
+  history: ScalerHistory,
+  replicas: number,
+  statusReplicas: number,
+  selector: string | undefined,
+  pods: Pod[],
+  values: MetricValue[],
+  now: number,
+): ScalerInput {
   const s = scaler.spec;
   const input: ScalerInput = {
     now,
@@ -71,11 +88,11 @@ export function scalerInput(scaler: Scaler, replicas: number, statusReplicas: nu
     metrics: (s.metrics ?? []).map(metricSpec),
     metricValues: values,
     cooldownPeriodSeconds: s.cooldownPeriodSeconds,
-    history: (scaler.status?.history ?? {}) as ScalerHistory,
+    history,
   };
   if (s.behavior) input.behavior = s.behavior;
   if (s.fallback) input.fallback = s.fallback;
   if (s.paused) input.paused = s.paused.replicas === undefined ? { mode: 'HoldCurrent' } : { replicas: s.paused.replicas };
-  if (s.schedules?.length) input.schedules = s.schedules.map(({ cron, timezone, durationSeconds, minReplicas }) => ({ cron, timezone, durationSeconds, minReplicas }));
+  if (s.schedules?.length) input.schedules = s.schedules.map(({ name, cron, timezone, durationSeconds, minReplicas }) => ({ name, cron: expandMacro(cron), timezone, durationSeconds, minReplicas }));
   return input;
 }

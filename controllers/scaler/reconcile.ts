@@ -11,12 +11,15 @@ import type { ReconcileContext, Reconciler, Request, Result } from '../../pkg/ru
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { evaluateScaler, failedRescaleCondition } from './algorithm/index.js';
 import { scalerInput, warmupMs } from './input.js';
+import { ScalerMemory } from './memory.js';
 import type { MetricsClient } from './metrics-client.js';
 import { scalerStatus, type ScalerObservation } from './status.js';
 import { resolveTarget } from './target.js';
 import type { ScalerWatches } from './watches.js';
 
 export class ScalerReconciler implements Reconciler {
+  private readonly memory = new ScalerMemory();
+
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
@@ -29,12 +32,16 @@ export class ScalerReconciler implements Reconciler {
 
   async reconcile(req: Request, ctx: ReconcileContext): Promise<Result | void> {
     const scaler = this.cache.get<Scaler>(Scalers, req.namespace, req.name);
-    if (!scaler || scaler.metadata.deletionTimestamp) return;
+    if (!scaler || scaler.metadata.deletionTimestamp) {
+      this.memory.forget(req.key);
+      return;
+    }
     const interval = (scaler.spec.pollingIntervalSeconds ?? 15) * 1000;
     const now = this.now();
+    const memory = this.memory.of(req.key, scaler, now);
     await this.watches.ensure(scaler);
     const found = await resolveTarget(scaler, this.mapper, this.client, this.cache);
-    const o: ScalerObservation = { now };
+    const o: ScalerObservation = { now, metricsWrittenAt: memory.metricsWrittenAt };
     if ('waiting' in found) o.waiting = found.waiting;
     if ('invalid' in found) o.invalid = found.invalid;
     if ('target' in found) {
@@ -47,8 +54,11 @@ export class ScalerReconciler implements Reconciler {
       if (ours !== undefined && scaler.status?.lastScaleTime && ours !== current) {
         o.overriddenBy = `${scaler.spec.scaleTargetRef.kind} ${scaler.spec.scaleTargetRef.name} has ${current} replicas, but the Scaler last set ${ours}: another actor changed them`;
       }
-      const values = await this.metrics.fetch(scaler, target, warmupMs(scaler), now);
-      const result = evaluateScaler(scalerInput(scaler, current, target.scale.status.replicas, o.selector, target.pods, values, now));
+      const warmup = warmupMs(scaler);
+      const values = await this.metrics.fetch(scaler, target, warmup, now);
+      const young = target.pods.filter((p) => p.status?.startTime && now - Date.parse(p.status.startTime) < warmup);
+      if (target.pods.length && young.length === target.pods.length) o.warmingUp = `every instance is in its warm-up of ${warmup / 1000}s; their metrics count after it`;
+      const result = evaluateScaler(scalerInput(scaler, memory.history, current, target.scale.status.replicas, o.selector, target.pods, values, now));
       o.result = result;
       o.history = result.history;
       if (result.rescale) {
@@ -70,7 +80,10 @@ export class ScalerReconciler implements Reconciler {
         this.events.event(scaler, 'Warning', 'ReplicasOverridden', o.overriddenBy);
       }
     }
-    await writeStatus(this.client, Scalers, scaler, scalerStatus(scaler, o));
+    if (o.history) memory.history = o.history;
+    const built = scalerStatus(scaler, o);
+    await writeStatus(this.client, Scalers, scaler, built.status);
+    if (built.metricsRefreshed) memory.metricsWrittenAt = now;
     return { requeueAfterMs: interval };
   }
 }

@@ -3,7 +3,7 @@
 -- Stratus reports kstatus conditions: Ready summarises, Reconciling and
 -- Stalled exist only while true, status.observedGeneration names the spec the
 -- status describes. Uses only Lua 5.1 base and table functions: Argo CD runs
--- argocd-cm scripts without the string library.
+-- argocd-cm scripts without the string library.{{NOTES}}
 -- Keep in sync with deploy/argocd/argocd-cm.yaml (test/deploy/argocd-health.test.ts checks).
 local hs = {}
 
@@ -47,7 +47,7 @@ if stalled ~= nil and stalled.status == "True" then
   hs.message = describe(stalled, "Stalled")
   return hs
 end
-
+{{CHECKS}}
 local ready = condition(status.conditions, "Ready")
 if ready ~= nil and ready.status == "True" then
   hs.status = "Healthy"

@@ -824,7 +824,7 @@ export interface ScalingRules {
   selectPolicy?: "Max" | "Min" | "Disabled";
   /** How fast to scale up (default 4 instances or 100% per 15 s). */
   policies?: ScalingPolicy[];
-  /** Ignore metric ratios this close to 1 (default 0.1). */
+  /** Ignore metric ratios this close to 1 (default 0.1), as the HPA’s configurable tolerance. */
   tolerance?: string | number;
 }
 
@@ -854,10 +854,10 @@ export interface Pause {
 export interface Schedule {
   /** Names the schedule. */
   name: string;
-  /** When it starts, in cron syntax (5 fields), e.g. "0 8 * * 1-5". */
+  /** When it starts, in cron syntax: 5 fields (minute hour day-of-month month day-of-week), e.g. "0 8 * * 1-5", or @hourly, @daily, @weekly, @monthly, @yearly. */
   cron: string;
   /**
-   * IANA time zone of the cron expression.
+   * IANA time zone of the cron expression, e.g. Europe/Berlin.
    * @default "UTC"
    */
   timezone: string;
@@ -884,8 +884,67 @@ export interface ScalerStatus {
   fallbackActive?: boolean;
   /** The target's instance selector. */
   targetSelector?: string;
-  /** Recent recommendations, scale events and activity, kept so a restart never scales down early. */
-  history?: Record<string, unknown>;
+  /** Why desiredReplicas is what it is. */
+  decision?: ScalerDecision;
+  /** What future decisions need of the past, so that a restarted controller never scales down earlier than an uninterrupted one would. Written only when it changes. */
+  history?: ScalerHistory;
+}
+
+/** Why desiredReplicas is what it is. */
+export interface ScalerDecision {
+  /** The largest proposal of the metrics, before stabilization and limits. */
+  recommendation?: number;
+  /** Each metric's own proposal, in spec order. */
+  metrics?: MetricProposal[];
+  /** What decided desiredReplicas when the recommendation alone did not (None: it did). */
+  limitedBy: "None" | "ScaleUpStabilization" | "ScaleDownStabilization" | "ScaleUpPolicy" | "ScaleDownPolicy" | "ScaleUpLimit" | "MinReplicas" | "MaxReplicas" | "Schedule" | "MetricsFailed" | "TargetScaledToZero" | "Activation" | "ScaledToZero" | "Cooldown" | "Fallback" | "Paused" | "InvalidSchedule";
+  /** The decision in a sentence, with the numbers and the window, policy or limit that bound it. */
+  message: string;
+  /** The earliest a held-back scale-down can happen (stabilization window, policy period or cooldown). */
+  nextScaleDownTime?: string;
+  /** The schedule whose minimum is in force. */
+  schedule?: string;
+}
+
+export interface MetricProposal {
+  /** The metric, as the HPA names it. */
+  name: string;
+  /** The replicas it proposes. */
+  replicas?: number;
+  /** Why it proposes none. */
+  error?: string;
+}
+
+/** What future decisions need of the past, so that a restarted controller never scales down earlier than an uninterrupted one would. Written only when it changes. */
+export interface ScalerHistory {
+  /** Runs of recommendations the stabilization windows still count, oldest first. */
+  recommendations?: RecommendationRun[];
+  /** Scale-ups the scale-up policies still count. */
+  scaleUpEvents?: ScaleEvent[];
+  /** Scale-downs the scale-down policies still count. */
+  scaleDownEvents?: ScaleEvent[];
+  /** A metric is above its activation threshold (minReplicas 0). */
+  active?: boolean;
+  /** When a metric was last above its activation threshold: the cooldown to zero counts from it. */
+  lastActiveTime?: string;
+  /** Evaluations in a row in which every metric failed, up to fallback.failureThreshold. */
+  failures?: number;
+}
+
+export interface RecommendationRun {
+  /** The recommendation. */
+  replicas: number;
+  /** When it was last made; unset for the current one. */
+  until?: string;
+}
+
+export interface ScaleEvent {
+  /** When the target was scaled. */
+  time: string;
+  /** How many replicas it added or removed. */
+  replicas: number;
+  /** Past the longest policy period: its slot is reused, as the HPA does. */
+  outdated?: boolean;
 }
 
 /** An autoscaler for Apps, VirtualMachine groups or anything with a scale subresource: the HPA algorithm plus scale to zero, fallback, pause and schedules. */

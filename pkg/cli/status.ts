@@ -6,6 +6,7 @@ import { isNotFound } from '../runtime/client/api-error.js';
 import { RestClient } from '../runtime/client/rest-client.js';
 import type { ResourceType } from '../runtime/client/resource.js';
 import type { KubeObject } from '../runtime/object.js';
+import type { Scaler, ScalerDecision } from '../api/types.generated.js';
 import { ExitCode, parseFlags, UsageError, type Command } from './command.js';
 import { loadKubeConfig } from './kubeconfig.js';
 
@@ -34,6 +35,19 @@ export interface StatusRow extends Health {
   kind: string;
   namespace: string;
   name: string;
+  /** A Scaler's status.decision: why it wants the replicas it wants. */
+  decision?: ScalerDecision;
+}
+
+/** A Scaler's health, then its decision: what most often needs explaining is why the count is what it is. */
+function row(type: ResourceType, o: KubeObject): StatusRow {
+  const r: StatusRow = { kind: type.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name ?? '', ...health(o) };
+  const decision = type === Scalers ? (o as Scaler).status?.decision : undefined;
+  if (decision) {
+    r.decision = decision;
+    r.message = `${r.message}; ${decision.limitedBy === 'None' ? '' : `${decision.limitedBy}: `}${decision.message}`;
+  }
+  return r;
 }
 
 export const statusCommand: Command = {
@@ -76,7 +90,7 @@ export const statusCommand: Command = {
             continue;
           }
         } else objects = (await client.listAll(type, { namespace: values.namespace })).items;
-        for (const o of objects) rows.push({ kind: type.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name ?? '', ...health(o) });
+        for (const o of objects) rows.push(row(type, o));
       }
     } finally {
       rest.close();

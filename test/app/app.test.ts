@@ -12,9 +12,8 @@ import { Deployments, Pods, Services } from '../../pkg/kube/resources.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
-import { sleep } from '../../pkg/util/sleep.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
-import { writeCount } from '../support/operator.js';
+import { settled } from '../support/operator.js';
 import { appExampleIn, startAppOperator } from './support.js';
 
 let client: Client;
@@ -234,16 +233,14 @@ it('states resources as the apiserver stores them, so a steady state makes no AP
     requests: { cpu: '100m', memory: '1Gi' },
     limits: { cpu: '1', memory: '1536Mi' },
   });
-  await sleep(2000);
-  const before = await writeCount(operator);
+  const before = await settled([operator]);
   // Another actor's annotation or label wakes the controller for every App and every child; nothing about them changed.
   // (Labels on the Deployments: an annotation there bumps the Deployment's generation, which is a new rollout to wait for.)
   const names = (await client.list<App>(Apps, { namespace: ns })).items.map((a) => a.metadata.name!);
   for (const name of names) await client.mergePatch(Apps, ns, name, { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } });
   for (const name of names) await client.mergePatch(Deployments, ns, name, { metadata: { labels: { 'example.com/touched': 'yes' } } });
   await client.mergePatch(Services, ns, 'uploads', { metadata: { labels: { 'example.com/team': 'storage' } } });
-  await sleep(3000);
-  expect(await writeCount(operator)).toBe(before);
+  expect(await settled([operator])).toBe(before);
   // What other actors set stays.
   expect((await client.get<KubeObject>(Services, ns, 'uploads')).metadata.labels?.['example.com/team']).toBe('storage');
 });

@@ -12,9 +12,8 @@ import { Deployments, Pods, Services } from '../../pkg/kube/resources.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
-import { sleep } from '../../pkg/util/sleep.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
-import { writeCount } from '../support/operator.js';
+import { settled } from '../support/operator.js';
 import { appExampleIn, startAppOperator } from './support.js';
 
 let client: Client;
@@ -63,7 +62,7 @@ it('waits for a VM that is not ready, creating no pods, then starts the tenant w
   expect(waiting.status?.dependencies).toEqual([{ kind: 'VirtualMachine', name: 'db', ready: false }]);
   const db = await client.get<VirtualMachine>(VirtualMachines, ns, 'db');
   expect(condition(db, 'Ready')?.status).toBe('False');
-  await sleep(1000);
+  await settled([operator]);
   expect(await client.tryGet(Deployments, ns, 'web')).toBeUndefined();
   expect(await appPods('web')).toEqual([]);
 
@@ -160,11 +159,9 @@ it('rejects an address from a Volume, naming the field', async () => {
 });
 
 it('makes no API writes in steady state, even when woken', async () => {
-  await sleep(2000);
-  const before = await writeCount(operator);
+  const before = await settled([operator]);
   const touch = { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } };
   for (const a of (await client.list<App>(Apps, { namespace: ns })).items) await client.mergePatch(Apps, ns, a.metadata.name!, touch);
   for (const o of (await client.list<KubeObject>(VirtualMachines, { namespace: ns })).items) await client.mergePatch(VirtualMachines, ns, o.metadata.name!, touch);
-  await sleep(3000);
-  expect(await writeCount(operator)).toBe(before);
+  expect(await settled([operator])).toBe(before);
 });

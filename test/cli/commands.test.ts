@@ -1,33 +1,21 @@
 // stratus status, stratus install and stratus run (with leader election)
 // against the local control plane, as a user runs them.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Volumes, VirtualMachines } from '../../pkg/api/resources.js';
 import { Namespaces } from '../../pkg/kube/resources.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { packageRoot } from '../../pkg/util/package-root.js';
+import { stratus, stratusBin } from '../support/cli.js';
 import { createNamespace, deleteNamespace, eventually, kubeconfigPath, testClient } from '../support/kube.js';
 
-const run = promisify(execFile);
-const stratus = join(packageRoot(), 'bin', 'stratus.js');
 let client: Client;
 let ns: string;
 const children: ChildProcess[] = [];
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    return { code: 0, ...(await run(process.execPath, [stratus, ...args], { maxBuffer: 16 << 20 })) };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 function runController(id: string): { child: ChildProcess; log: string[] } {
   const child = spawn(
     process.execPath,
-    [stratus, 'run', '--kubeconfig', kubeconfigPath(), '--namespace', ns, '--leader-elect', '--leader-election-namespace', ns, '--health-address', 'off', '--log-format', 'json'],
+    [stratusBin, 'run', '--kubeconfig', kubeconfigPath(), '--namespace', ns, '--leader-elect', '--leader-election-namespace', ns, '--health-address', 'off', '--log-format', 'json'],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HOSTNAME: id } },
   );
   const log: string[] = [];
@@ -47,11 +35,11 @@ afterAll(async () => {
 });
 
 it('prints usage and exit code 2 for bad invocations', async () => {
-  const r = await cli('status', '--bogus');
+  const r = await stratus('status', '--bogus');
   expect(r.code).toBe(2);
   expect(r.stderr).toContain("Unknown option '--bogus'");
-  expect((await cli('frobnicate')).code).toBe(2);
-  const help = await cli('sync', '--help');
+  expect((await stratus('frobnicate')).code).toBe(2);
+  const help = await stratus('sync', '--help');
   expect(help.code).toBe(0);
   expect(help.stdout).toContain('Usage: stratus sync');
 });
@@ -60,14 +48,14 @@ it('checks the CRDs and the operator against the apiserver with install --dry-ru
   // Another test may have installed the operator's namespace for real.
   const existed = (await client.tryGet(Namespaces, undefined, 'stratus-system')) !== undefined;
   if (!existed) {
-    const fresh = await cli('install', '--kubeconfig', kubeconfigPath(), '--with-operator', '--dry-run');
+    const fresh = await stratus('install', '--kubeconfig', kubeconfigPath(), '--with-operator', '--dry-run');
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toContain('customresourcedefinition/virtualmachines.stratus.dev checked (dry run)');
     expect(fresh.stdout).toContain('Deployment/stratus-controllers not checked: namespace stratus-system does not exist yet');
     await client.create(Namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'stratus-system' } });
   }
   try {
-    const r = await cli('install', '--kubeconfig', kubeconfigPath(), '--with-operator', '--dry-run');
+    const r = await stratus('install', '--kubeconfig', kubeconfigPath(), '--with-operator', '--dry-run');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('deployments/stratus-controllers checked (dry run)');
@@ -96,7 +84,7 @@ it('elects one leader among two stratus run replicas, which reconciles; the othe
 }, 90_000);
 
 it('reports health with stratus status, failing when something is Failed', async () => {
-  const ok = await cli('status', '--kubeconfig', kubeconfigPath(), '-n', ns);
+  const ok = await stratus('status', '--kubeconfig', kubeconfigPath(), '-n', ns);
   expect(ok.code).toBe(0);
   expect(ok.stdout).toMatch(/VirtualMachine\s+vm\s+Current/);
   expect(ok.stdout).toMatch(/Volume\s+data\s+Current\s+used by VirtualMachine vm/);
@@ -107,7 +95,7 @@ it('reports health with stratus status, failing when something is Failed', async
     spec: { rootDisk: { image: 'quay.io/containerdisks/does-not-exist:1' } },
   });
   const failed = await eventually(async () => {
-    const r = await cli('status', '--kubeconfig', kubeconfigPath(), '-n', ns, 'svm/broken', '-o', 'json');
+    const r = await stratus('status', '--kubeconfig', kubeconfigPath(), '-n', ns, 'svm/broken', '-o', 'json');
     return r.code === 1 ? r : undefined;
   }, 30_000, 'the broken VM Failed');
   expect(JSON.parse(failed.stdout).objects[0]).toMatchObject({ kind: 'VirtualMachine', name: 'broken', status: 'Failed', message: expect.stringMatching(/^(ErrImagePull|ImagePullBackOff): /) });

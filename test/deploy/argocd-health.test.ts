@@ -146,6 +146,13 @@ describe('per-kind scripts (deploy/argocd/stratus.dev/<Kind>/health.lua)', () =>
       expect(health(disabled)).toEqual({ status: 'Healthy', message: 'desired 3 replicas' });
     });
 
+    it('is Progressing, not Degraded, while its instances warm up and have no metrics yet', () => {
+      const warming = reported('Scaler', { state: 'progressing', reason: 'WarmingUp', message: 'every instance is in its warm-up of 180s; their metrics count after it' }, 2, 2, [
+        condition('ScalingActive', 'False', 'FailedGetResourceMetric', 'the HPA was unable to compute the replica count: did not receive metrics for targeted pods'),
+      ]);
+      expect(health(warming)).toEqual({ status: 'Progressing', message: 'every instance is in its warm-up of 180s; their metrics count after it' });
+    });
+
     it('still puts an unobserved generation and Stalled first', () => {
       const failingMetric = [condition('ScalingActive', 'False', 'FailedGetPodsMetric', 'no metrics')];
       expect(health(reported('Scaler', ready, 4, 3, failingMetric)).status).toBe('Progressing');

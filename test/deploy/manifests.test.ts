@@ -206,6 +206,7 @@ describe('deploy/flux/stratus.yaml', () => {
     expect(judge({ conditions: [c('Ready', 'False', 'X'), c('Stalled', 'True', 'X')] })).toEqual({ current: false, failed: true });
     expect(judge({ conditions: [c('Ready', 'True', 'Scaling'), c('ScalingActive', 'False', 'FailedGetPodsMetric')] }).failed).toBe(true);
     expect(judge({ conditions: [c('Ready', 'True', 'Scaling'), c('ScalingActive', 'False', 'ScalingDisabled')] })).toEqual({ current: true, failed: false });
+    expect(judge({ conditions: [c('Ready', 'False', 'WarmingUp'), c('Reconciling', 'True', 'WarmingUp'), c('ScalingActive', 'False', 'FailedGetResourceMetric')] })).toEqual({ current: false, failed: false });
   });
 
   it('is not named kustomization.yaml (kustomize would read it as its own config)', () => {

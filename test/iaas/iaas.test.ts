@@ -10,9 +10,8 @@ import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
 import type { KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/simulators/kubevirt/types.js';
-import { sleep } from '../../pkg/util/sleep.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
-import { exampleIn, startTestOperator, writeCount } from '../support/operator.js';
+import { exampleIn, settled, startTestOperator } from '../support/operator.js';
 
 let client: Client;
 let ns: string;
@@ -95,7 +94,7 @@ it('stops and starts with powerState, restarts once on restartRequestedAt, and l
   }, 30_000, 'restart done');
   const after = await get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, 'web-1');
   expect(after.metadata.uid).not.toBe(before.metadata.uid);
-  await sleep(1500);
+  await settled([operator]);
   // Once: the VMI is not replaced again.
   expect((await get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, 'web-1')).metadata.uid).toBe(after.metadata.uid);
   expect(restarted.status?.pendingChanges).toBeUndefined();
@@ -132,8 +131,7 @@ it('gives a contested fixed address to exactly one VM and reports the conflict o
 });
 
 it('makes no API writes in steady state, even when woken', async () => {
-  await sleep(2000);
-  const before = await writeCount(operator);
+  const before = await settled([operator]);
   // A user's annotation wakes every controller for every object; nothing about them changed.
   for (const [type, names] of [
     [VirtualMachines, ['web-1', 'twin-a', 'twin-b']],
@@ -142,8 +140,7 @@ it('makes no API writes in steady state, even when woken', async () => {
   ] as const) {
     for (const name of names) await client.mergePatch(type, ns, name, { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } });
   }
-  await sleep(3000);
-  expect(await writeCount(operator)).toBe(before);
+  expect(await settled([operator])).toBe(before);
 });
 
 it('keeps a Volume in use until its VM is gone, and keeps a Retain claim afterwards', async () => {
@@ -154,7 +151,7 @@ it('keeps a Volume in use until its VM is gone, and keeps a Retain claim afterwa
   }, 20_000, 'deletion blocked');
   expect(blocked.metadata.deletionTimestamp).toBeDefined();
   expect(findCondition(blocked.status?.conditions, 'Reconciling')?.message).toContain('VirtualMachine web-1');
-  await sleep(1000);
+  await settled([operator]);
   expect(await client.tryGet(Volumes, ns, 'web-1-root')).toBeDefined();
 
   await client.delete(VirtualMachines, ns, 'web-1');

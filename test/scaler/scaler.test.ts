@@ -9,8 +9,9 @@ import { ConfigMaps, Deployments, KubeVirtVirtualMachines } from '../../pkg/kube
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import { sleep } from '../../pkg/util/sleep.js';
-import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
-import { startTestOperator } from '../support/operator.js';
+import { stratus } from '../support/cli.js';
+import { createNamespace, deleteNamespace, eventually, kubeconfigPath, kubectl, testClient } from '../support/kube.js';
+import { settled, startTestOperator } from '../support/operator.js';
 import { LoadGenerator, Prometheus } from '../support/prometheus.js';
 
 let client: Client;
@@ -83,7 +84,17 @@ it('follows a load step up and down through a real Prometheus query, honouring t
     return findCondition(s.status?.conditions, 'ScalingLimited')?.reason === 'ScaleUpLimit' ? s : undefined;
   }, 10_000, 'ScaleUpLimit');
   expect(limited.status?.desiredReplicas).toBe(3);
-  await sleep(2000);
+  // The decision names the number and what held it back, in status, kubectl describe and stratus status.
+  expect(limited.status?.decision).toMatchObject({
+    limitedBy: 'ScaleUpPolicy',
+    recommendation: 6,
+    metrics: [{ name: 'prometheus metric prometheus-0', replicas: 6 }],
+    message: 'the metrics recommend 6; the scale-up policies allow 3 now',
+  });
+  expect((await kubectl(['-n', ns, 'describe', 'scaler', 'queue'])).stdout).toMatch(/Limited By:\s+ScaleUpPolicy/);
+  const status = await stratus('status', '--kubeconfig', kubeconfigPath(), '-n', ns, 'ssc/queue');
+  expect(status.stdout).toContain('ScaleUpPolicy: the metrics recommend 6; the scale-up policies allow 3 now');
+  await settled([operator]);
   expect(await replicasOf('queue')).toBe(3);
 
   // Step down: after the 3 s stabilization window, back to 1.
@@ -153,7 +164,7 @@ it('falls back to a fixed count after repeated metric failures and says so', asy
   expect(findCondition(s.status?.conditions, 'ScalingActive')?.message).toContain('unreachable');
 }, 60_000);
 
-it('keeps its stabilization history across a controller restart, so it does not scale down early', async () => {
+it('holds a scale-down across a controller restart inside the window, and lets go when an uninterrupted controller would', async () => {
   load.set('stratus_busy', 40);
   await deployment('steady', 1);
   await client.create(
@@ -166,15 +177,27 @@ it('keeps its stabilization history across a controller restart, so it does not 
   );
   await eventually(async () => (await replicasOf('steady')) === 4, 30_000, 'scaled to 4');
   load.set('stratus_busy', 5);
-  const dropAt = Date.now();
-  await sleep(4000);
-  // Restart the controllers in the middle of the window.
+  // Status says when 4 was last recommended (rounded up to the second), once the recommendation drops.
+  const held = await eventually(async () => {
+    const s = await client.get<Scaler>(Scalers, ns, 'steady');
+    const runs = s.status?.history?.recommendations ?? [];
+    const run = runs.find((r) => r.replicas === 4 && r.until);
+    return run && runs.at(-1)!.replicas === 1 && s.status?.decision?.limitedBy === 'ScaleDownStabilization' && s;
+  }, 20_000, 'the scale-down held by the window');
+  const until = Date.parse(held.status!.history!.recommendations!.find((r) => r.replicas === 4)!.until!);
+  expect(held.status!.decision!.nextScaleDownTime).toBe(new Date(until + 20_000).toISOString().replace('.000Z', 'Z'));
+
+  // Restart 8 s into the window: a controller that forgot the run would hold 4 until 20 s after its own start.
+  await sleep(until + 8_000 - Date.now());
   await operator.stop();
   operator = await startTestOperator(ns);
-  await sleep(6000);
-  expect(await replicasOf('steady')).toBe(4);
-  await eventually(async () => (await replicasOf('steady')) === 1, 40_000, 'scaled down after the window');
-  expect(Date.now() - dropAt).toBeGreaterThanOrEqual(19_000);
+  const after = await eventually(async () => (await client.get<Scaler>(Scalers, ns, 'steady')).status?.decision, 10_000, 'evaluated again');
+  expect(after).toEqual(held.status!.decision);
+  const downAt = await eventually(async () => (await replicasOf('steady')) === 1 && Date.now(), 40_000, 'scaled down after the window');
+  // Not before the window ends (the last recommendation of 4 was at most 1 s before `until`), not after it
+  // by more than an evaluation and some latency (a forgetful restart would take 28 s or more).
+  expect(downAt - until).toBeGreaterThanOrEqual(19_000);
+  expect(downAt - until).toBeLessThanOrEqual(24_500);
 }, 120_000);
 
 it('adds and removes VMs of a VM group on CPU, counting new VMs only after their warm-up', async () => {

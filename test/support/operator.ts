@@ -7,7 +7,8 @@ import { startOperator, type RunningOperator } from '../../pkg/cli/operator.js';
 import { createLogger } from '../../pkg/runtime/log/logger.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
 import { packageRoot } from '../../pkg/util/package-root.js';
-import { testKubeConfig } from './kube.js';
+import { sleep } from '../../pkg/util/sleep.js';
+import { eventually, testKubeConfig } from './kube.js';
 
 /** `settingsNamespace`: where this operator reads the settings ConfigMap (default stratus-system, which tests leave absent). */
 export async function startTestOperator(namespace: string, workers?: number, settingsNamespace?: string): Promise<RunningOperator> {
@@ -35,4 +36,26 @@ export function exampleIn(file: string, namespace: string): KubeObject[] {
 export async function writeCount(operator: RunningOperator): Promise<number> {
   const metric = await operator.manager.metrics.requests.get();
   return metric.values.filter((v) => ['create', 'update', 'patch', 'delete'].includes(String(v.labels.verb))).reduce((n, v) => n + v.value, 0);
+}
+
+/**
+ * Waits until the operators have settled: every controller idle (nothing
+ * queued or in progress, timers aside) and no write, in three samples in a
+ * row a quarter second apart. Returns their write count then.
+ */
+export async function settled(operators: RunningOperator[], timeoutMs = 60_000): Promise<number> {
+  const writes = async () => (await Promise.all(operators.map(writeCount))).reduce((a, b) => a + b, 0);
+  let last = -1;
+  let quiet = 0;
+  return eventually(
+    async () => {
+      const now = await writes();
+      quiet = operators.every((o) => o.manager.idle) && now === last ? quiet + 1 : 0;
+      last = now;
+      if (quiet < 3) await sleep(250);
+      return quiet >= 3 && now;
+    },
+    timeoutMs,
+    'the operators idle',
+  );
 }

@@ -3,7 +3,7 @@
 // memory triggers): they need running pods to have a value at all.
 
 import { milliValue } from '../../../pkg/kube/quantity.js';
-import { formatLabelSelector } from './selector-format.js';
+import { describeMetric } from './metric-replicas.js';
 import type { MetricSpec, MetricValue } from './types.js';
 
 export type ActivationState =
@@ -24,20 +24,6 @@ export interface Activation {
   capable: number;
 }
 
-function describe(spec: MetricSpec): string {
-  switch (spec.type) {
-    case 'Pods':
-      return `pods metric ${spec.pods.metric.name}`;
-    case 'Object':
-      return `${spec.object.describedObject.kind} metric ${spec.object.metric.name}`;
-    case 'External':
-      return `external metric ${spec.external.metric.name}(${formatLabelSelector(spec.external.metric.selector)})`;
-    case 'Prometheus':
-      return `prometheus metric ${spec.prometheus.name}`;
-    default:
-      return spec.type;
-  }
-}
 
 /** The value compared with the threshold: the object's value, the sum of the series, or the pods' average. */
 function activationValue(spec: MetricSpec, value: MetricValue | undefined): bigint | undefined {
@@ -73,7 +59,7 @@ export function evaluateActivation(specs: readonly MetricSpec[], values: readonl
     }
     if (current === undefined) return;
     readable++;
-    if (current > threshold) result.activeMetrics.push(describe(spec));
+    if (current > threshold) result.activeMetrics.push(describeMetric(spec));
   });
   if (result.activeMetrics.length > 0) result.state = 'active';
   else if (readable > 0) result.state = 'inactive';

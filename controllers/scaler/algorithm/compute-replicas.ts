@@ -3,7 +3,7 @@
 
 import type { ScalerCondition } from './conditions.js';
 import { Messages, Reasons } from './constants.js';
-import { computeReplicasForMetric, type MetricContext } from './metric-replicas.js';
+import { computeReplicasForMetric, describeMetric, type MetricContext } from './metric-replicas.js';
 import type { MetricSpec, MetricStatus, MetricValue } from './types.js';
 
 /** What the API server fills in when an HPA lists no metrics. */
@@ -18,6 +18,14 @@ export interface SelectorState {
   selectorError?: string;
 }
 
+/** One metric's own answer: the replicas it proposes, or why it has none. */
+export interface MetricAnswer {
+  /** The metric as the HPA names it, e.g. "cpu resource utilization (percentage of request)". */
+  name: string;
+  replicas?: number;
+  error?: string;
+}
+
 export type MetricsProposal =
   | {
       ok: true;
@@ -30,6 +38,7 @@ export type MetricsProposal =
       /** Set when some metrics failed but the others allowed scaling (upstream still reports the error). */
       error?: string;
       invalidCount: number;
+      answers: MetricAnswer[];
     }
   | {
       ok: false;
@@ -40,13 +49,14 @@ export type MetricsProposal =
       invalidCount: number;
       /** True when no metric gave a proposal (all failed, or the selector was rejected). */
       allFailed: boolean;
+      answers: MetricAnswer[];
     };
 
 function selectorFailure(state: SelectorState): MetricsProposal | undefined {
   if (state.selectorError !== undefined) {
     const message = Messages.InvalidSelector(state.selectorError);
     const condition = { type: 'ScalingActive', status: 'False', reason: Reasons.InvalidSelector, message } as const;
-    return { ok: false, condition, error: message, invalidCount: 0, allFailed: true };
+    return { ok: false, condition, error: message, invalidCount: 0, allFailed: true, answers: [] };
   }
   if (state.selector === '') {
     const condition = {
@@ -55,7 +65,7 @@ function selectorFailure(state: SelectorState): MetricsProposal | undefined {
       reason: Reasons.InvalidSelector,
       message: Messages.MissingSelector,
     } as const;
-    return { ok: false, condition, error: 'selector is required', invalidCount: 0, allFailed: true };
+    return { ok: false, condition, error: 'selector is required', invalidCount: 0, allFailed: true, answers: [] };
   }
   return undefined;
 }
@@ -70,6 +80,7 @@ export function computeReplicasForMetrics(
   if (rejected) return rejected;
 
   const statuses: MetricStatus[] = [];
+  const answers: MetricAnswer[] = [];
   let replicas = 0;
   let metricName = '';
   let invalidCount = 0;
@@ -78,6 +89,7 @@ export function computeReplicasForMetrics(
   specs.forEach((spec, i) => {
     const p = computeReplicasForMetric(spec, values[i], ctx);
     statuses.push(p.status);
+    answers.push(p.ok ? { name: p.metricName, replicas: p.replicas } : { name: describeMetric(spec), error: p.error });
     if (!p.ok) {
       if (invalidCount <= 0) {
         firstInvalid = {
@@ -100,7 +112,7 @@ export function computeReplicasForMetrics(
   // All failed, or some failed and the rest would scale down: do nothing.
   if (firstInvalid && (invalidCount >= specs.length || replicas < ctx.specReplicas)) {
     const allFailed = invalidCount >= specs.length;
-    return { ok: false, statuses, condition: firstInvalid.condition, error: error!, invalidCount, allFailed };
+    return { ok: false, statuses, condition: firstInvalid.condition, error: error!, invalidCount, allFailed, answers };
   }
   const condition: ScalerCondition = {
     type: 'ScalingActive',
@@ -109,6 +121,6 @@ export function computeReplicasForMetrics(
     message: Messages.ValidMetricFound(metricName),
   };
   return error === undefined
-    ? { ok: true, replicas, metricName, statuses, condition, invalidCount }
-    : { ok: true, replicas, metricName, statuses, condition, error, invalidCount };
+    ? { ok: true, replicas, metricName, statuses, condition, invalidCount, answers }
+    : { ok: true, replicas, metricName, statuses, condition, error, invalidCount, answers };
 }

@@ -1,33 +1,10 @@
-import { ConditionSet, mergeConditions, type StoredCondition } from './conditions.js';
+import { ConditionSet } from './conditions.js';
 import { evaluateActivation } from './activation.js';
 import { failedRescaleCondition } from './hpa.js';
 import { formatLabelSelector } from './selector-format.js';
 import { external, externalAverage, fetchError, podValues, podsMetric } from './test-fixtures.js';
 
-describe('mergeConditions', () => {
-  const stored: StoredCondition[] = [
-    { type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale', message: 'a', lastTransitionTime: 1 },
-    { type: 'ScalingLimited', status: 'False', reason: 'DesiredWithinRange', message: 'b', lastTransitionTime: 2 },
-  ];
-
-  it('keeps the transition time unless the status changes, and keeps conditions not set this time', () => {
-    const merged = mergeConditions(
-      stored,
-      [
-        { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: 'c' },
-        { type: 'ScalingActive', status: 'False', reason: 'ScalingDisabled', message: 'd' },
-        { type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas', message: 'e' },
-      ],
-      100,
-    );
-    expect(merged).toEqual([
-      { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale', message: 'c', lastTransitionTime: 1 },
-      { type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas', message: 'e', lastTransitionTime: 100 },
-      { type: 'ScalingActive', status: 'False', reason: 'ScalingDisabled', message: 'd', lastTransitionTime: 100 },
-    ]);
-    expect(stored[0]!.reason).toBe('SucceededGetScale'); // inputs are not mutated
-  });
-
+describe('conditions', () => {
   it('lets a later set of the same type win within one evaluation', () => {
     const set = new ConditionSet().set('AbleToScale', 'True', 'SucceededGetScale', 'x').set('ScalingActive', 'True', 'ValidMetricFound', 'y');
     set.set('AbleToScale', 'True', 'SucceededRescale', 'z');

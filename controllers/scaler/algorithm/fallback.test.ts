@@ -2,7 +2,7 @@
 
 import type { ScalerHistory } from './history.js';
 import { evaluateScaler, type ScalerInput, type ScalerResult } from './scaler.js';
-import { EXPIRED_HISTORY, NOW, SECOND, cpuUsages, cpuUtilization, fetchError, podValues, pods, podsMetric } from './test-fixtures.js';
+import { EXPIRED_HISTORY, NOW, SECOND, cpuUsages, cpuUtilization, fetchError, externalAverage, podValues, pods, podsMetric } from './test-fixtures.js';
 import type { MetricValue } from './types.js';
 
 const fallback = { failureThreshold: 3, replicas: 6 };
@@ -51,8 +51,11 @@ describe('fallback', () => {
       type: 'Fallback',
       status: 'True',
       reason: 'FallbackActive',
-      message: 'all metrics failed in 3 consecutive evaluations (threshold 3); using 6 fallback replicas',
+      message: 'every metric failed in 3 or more evaluations in a row; using 6 fallback replicas',
     });
+    // Reads the same while it lasts: the running count is not in it.
+    expect(fallbackCondition(results[3]!)).toEqual(fallbackCondition(results[2]!));
+    expect(results[3]!.decision).toMatchObject({ limitedBy: 'Fallback', message: 'every metric failed in 3 or more evaluations in a row; using 6 fallback replicas' });
     expect(fallbackCondition(results[4]!)).toMatchObject({ status: 'False', message: 'metrics are available; fallback is not active' });
   });
 
@@ -61,6 +64,15 @@ describe('fallback', () => {
     const results = run(2, [failing, failing, oneFails, failing, failing]);
     expect(results.map((r) => r.history.consecutiveFailures)).toEqual([1, 2, undefined, 1, 2]);
     expect(results.every((r) => !r.fallbackActive)).toBe(true);
+  });
+
+  it('applies at zero replicas too, when the metrics that could wake the target fail', () => {
+    const atZero = { ...input(0, [fetchError('queue unreachable')], {}, 0), minReplicas: 0, metrics: [externalAverage('queue', 10, 5)], fallback: { failureThreshold: 2, replicas: 3 } };
+    const first = evaluateScaler(atZero);
+    expect(first).toMatchObject({ desiredReplicas: 0, fallbackActive: false });
+    const second = evaluateScaler({ ...atZero, history: first.history });
+    expect(second).toMatchObject({ desiredReplicas: 3, rescale: true, fallbackActive: true });
+    expect(second.decision.limitedBy).toBe('Fallback');
   });
 
   it('keeps the fallback count within maxReplicas', () => {

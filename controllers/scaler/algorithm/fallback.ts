@@ -44,9 +44,8 @@ export function decideFallback(
         type: 'Fallback',
         status: 'True',
         reason: FallbackReasons.FallbackActive,
-        message:
-          `all metrics failed in ${failures} consecutive evaluations (threshold ${spec.failureThreshold}); ` +
-          `using ${replicas} fallback replicas`,
+        // Not the running count: it grows on every evaluation, and the message would with it.
+        message: `every metric failed in ${spec.failureThreshold} or more evaluations in a row; using ${replicas} fallback replicas`,
       },
     };
   }

@@ -8,7 +8,7 @@ import {
   type ResolvedBehavior,
 } from './behavior.js';
 import { ConditionSet, type ScalerCondition } from './conditions.js';
-import { DEFAULT_METRICS, computeReplicasForMetrics, type SelectorState } from './compute-replicas.js';
+import { DEFAULT_METRICS, computeReplicasForMetrics, type MetricAnswer, type SelectorState } from './compute-replicas.js';
 import { DEFAULT_HPA_CONFIG, Messages, Reasons } from './constants.js';
 import {
   cloneWorkingHistory,
@@ -65,6 +65,22 @@ export interface HpaResult {
   rescaleReason?: string;
   /** True when every metric failed (or the selector was rejected). */
   allMetricsFailed: boolean;
+  /** What went into desiredReplicas, for status.decision (decision.ts). */
+  explanation: HpaExplanation;
+}
+
+/** Why the HPA core arrived at its count. */
+export interface HpaExplanation {
+  /** Each metric's own answer. */
+  answers: MetricAnswer[];
+  /** The largest proposal, before stabilization and limits. */
+  recommendation?: number;
+  /** Set when the core did not look at the metrics' proposal (or could not follow it). */
+  held?: 'TargetScaledToZero' | 'MetricsFailed' | 'AboveMaxReplicas' | 'BelowMinReplicas';
+  /** Set when a stabilization window changed the recommendation. */
+  stabilized?: { direction: 'Up' | 'Down'; replicas: number; windowSeconds: number; releasedAt?: number };
+  /** Set when a rate limit or min/max changed it after that: the HPA reason (ScaleUpLimit, TooFewReplicas, …). */
+  limited?: { reason: string; replicas: number; releasedAt?: number };
 }
 
 /** The metric specs the HPA really evaluates (API defaulting of an empty list). */
@@ -74,6 +90,33 @@ export function effectiveMetrics(metrics: readonly MetricSpec[]): readonly Metri
 
 interface Normalized {
   replicas: number;
+  stabilized?: HpaExplanation['stabilized'];
+  limited?: HpaExplanation['limited'];
+}
+
+/** When the entries holding a scale-down at `held` leave the window: after that the count can go lower. */
+function releasedAt(history: WorkingHistory, held: number, now: number, windowSeconds: number): number | undefined {
+  const cutoff = now - windowSeconds * 1000;
+  let latest: number | undefined;
+  for (const r of history.recommendations) if (r.timestamp > cutoff && r.replicas >= held && (latest === undefined || r.timestamp > latest)) latest = r.timestamp;
+  return latest === undefined ? undefined : latest + windowSeconds * 1000;
+}
+
+/** When the next scale-down event leaves a scale-down policy's period (the limit then loosens). */
+function policyReleasedAt(history: WorkingHistory, behavior: ResolvedBehavior, now: number): number | undefined {
+  let earliest: number | undefined;
+  for (const p of behavior.scaleDown.policies) {
+    const period = p.periodSeconds * 1000;
+    for (const e of history.scaleDownEvents) {
+      if (e.timestamp > now - period && (earliest === undefined || e.timestamp + period < earliest)) earliest = e.timestamp + period;
+    }
+  }
+  return earliest;
+}
+
+function limitOf(limited: { replicas: number; reason: string }, stabilized: number, releasedAtMs?: number): HpaExplanation['limited'] {
+  if (limited.replicas === stabilized) return undefined;
+  return releasedAtMs === undefined ? { reason: limited.reason, replicas: limited.replicas } : { reason: limited.reason, replicas: limited.replicas, releasedAt: releasedAtMs };
 }
 
 function normalizeWithoutBehavior(
@@ -91,7 +134,12 @@ function normalizeWithoutBehavior(
   const limited = convertDesiredReplicasWithRules(input.current, stabilized.recommendation, input.min, input.max);
   const limitedStatus = limited.replicas === stabilized.recommendation ? 'False' : 'True';
   conditions.set('ScalingLimited', limitedStatus, limited.reason, limited.message);
-  return { replicas: limited.replicas };
+  const result: Normalized = { replicas: limited.replicas, limited: limitOf(limited, stabilized.recommendation) };
+  if (stabilized.recommendation !== input.desired) {
+    const released = releasedAt(history, stabilized.recommendation, input.now, input.windowSeconds);
+    result.stabilized = { direction: 'Down', replicas: stabilized.recommendation, windowSeconds: input.windowSeconds, ...(released ? { releasedAt: released } : {}) };
+  }
+  return result;
 }
 
 function normalizeWithBehavior(
@@ -124,7 +172,15 @@ function normalizeWithBehavior(
   });
   const limitedStatus = limited.replicas === stabilized.recommendation ? 'False' : 'True';
   conditions.set('ScalingLimited', limitedStatus, limited.reason, limited.message);
-  return { replicas: limited.replicas };
+  const downLimited = limited.reason === Reasons.ScaleDownLimit ? policyReleasedAt(history, behavior, input.now) : undefined;
+  const result: Normalized = { replicas: limited.replicas, limited: limitOf(limited, stabilized.recommendation, downLimited) };
+  if (stabilized.recommendation !== input.desired) {
+    const up = input.desired >= input.current;
+    const windowSeconds = up ? behavior.scaleUp.stabilizationWindowSeconds : behavior.scaleDown.stabilizationWindowSeconds;
+    const released = up ? undefined : releasedAt(history, stabilized.recommendation, input.now, windowSeconds);
+    result.stabilized = { direction: up ? 'Up' : 'Down', replicas: stabilized.recommendation, windowSeconds, ...(released ? { releasedAt: released } : {}) };
+  }
+  return result;
 }
 
 /** Evaluates the HPA algorithm once. Pure: the same input always gives the same result. */
@@ -144,6 +200,7 @@ export function evaluateHpa(input: HpaInput): HpaResult {
   let rescaleReason: string | undefined;
   let currentMetrics: MetricStatus[] | undefined;
   let error: string | undefined;
+  const explanation: HpaExplanation = { answers: [] };
 
   const finish = (allMetricsFailed: boolean): HpaResult => {
     // Upstream records the scale event only once the scale update succeeded.
@@ -163,6 +220,7 @@ export function evaluateHpa(input: HpaInput): HpaResult {
       history: toPersistedHistory(history),
       historyIfRescaleFails: toPersistedHistory(ifRescaleFails),
       allMetricsFailed,
+      explanation,
     };
     if (currentMetrics) result.currentMetrics = currentMetrics;
     if (error !== undefined) result.error = error;
@@ -174,16 +232,19 @@ export function evaluateHpa(input: HpaInput): HpaResult {
     // A target scaled to zero by hand is left alone.
     rescale = false;
     conditions.set('ScalingActive', 'False', Reasons.ScalingDisabled, Messages.ScalingDisabled);
+    explanation.held = 'TargetScaledToZero';
     return finish(false);
   }
   if (current > max) {
     rescaleReason = 'Current number of replicas above Spec.MaxReplicas';
     desired = max;
+    explanation.held = 'AboveMaxReplicas';
     return finish(false);
   }
   if (current < min) {
     rescaleReason = 'Current number of replicas below Spec.MinReplicas';
     desired = min;
+    explanation.held = 'BelowMinReplicas';
     return finish(false);
   }
 
@@ -207,10 +268,13 @@ export function evaluateHpa(input: HpaInput): HpaResult {
   currentMetrics = proposal.statuses;
   conditions.set(proposal.condition.type, proposal.condition.status, proposal.condition.reason, proposal.condition.message);
   error = proposal.error;
+  explanation.answers = proposal.answers;
   if (!proposal.ok) {
     rescale = false;
+    explanation.held = 'MetricsFailed';
     return finish(proposal.allFailed);
   }
+  explanation.recommendation = proposal.replicas;
 
   let rescaleMetric = '';
   if (proposal.replicas > desired) {
@@ -222,9 +286,10 @@ export function evaluateHpa(input: HpaInput): HpaResult {
 
   const args = { now, current, desired, min, max };
   const windowSeconds = config.downscaleStabilizationWindowSeconds;
-  desired = behavior
-    ? normalizeWithBehavior(history, conditions, behavior, args).replicas
-    : normalizeWithoutBehavior(history, conditions, { ...args, windowSeconds }).replicas;
+  const normalized = behavior ? normalizeWithBehavior(history, conditions, behavior, args) : normalizeWithoutBehavior(history, conditions, { ...args, windowSeconds });
+  desired = normalized.replicas;
+  if (normalized.stabilized) explanation.stabilized = normalized.stabilized;
+  if (normalized.limited) explanation.limited = normalized.limited;
   rescale = desired !== current;
   return finish(false);
 }

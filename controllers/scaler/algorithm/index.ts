@@ -1,31 +1,11 @@
-// Public face of the Scaler's pure autoscaling algorithm.
-
-export { evaluateScaler, ScalerReasons } from './scaler.js';
-export { DEFAULT_COOLDOWN_PERIOD_SECONDS, ZeroReasons, activeCondition, decideAtZero, decideToZero } from './scale-to-zero.js';
-export type { ZeroDecision } from './scale-to-zero.js';
+// Public face of the Scaler's pure autoscaling algorithm: one evaluation,
+// and the condition for a rescale that failed.
+export { evaluateScaler } from './scaler.js';
 export type { ScalerInput, ScalerResult } from './scaler.js';
-export { evaluateHpa, effectiveMetrics, failedRescaleCondition } from './hpa.js';
-export type { HpaInput, HpaResult } from './hpa.js';
-export type { SelectorState } from './compute-replicas.js';
-export { computeReplicasForMetrics, DEFAULT_METRICS } from './compute-replicas.js';
-export { computeReplicasForMetric } from './metric-replicas.js';
-export type { MetricContext, MetricProposal } from './metric-replicas.js';
-export { evaluateActivation } from './activation.js';
-export type { Activation, ActivationState } from './activation.js';
-export { activeSchedules, validateSchedules, latestOccurrence, ScheduleError } from './schedules.js';
-export type { ScheduleSpec, ScheduleState } from './schedules.js';
-export { decideFallback, nextFailureCount, FallbackReasons } from './fallback.js';
-export type { FallbackSpec, FallbackDecision, MetricsOutcome } from './fallback.js';
-export { decidePause, PauseReasons } from './pause.js';
-export type { PauseSpec, PauseDecision } from './pause.js';
-export { ConditionSet, mergeConditions } from './conditions.js';
-export type { ConditionType, ScalerCondition, StoredCondition } from './conditions.js';
-export { toWorkingHistory, toPersistedHistory } from './history.js';
+export { failedRescaleCondition } from './hpa.js';
+export type { ScalerCondition } from './conditions.js';
+export { statusTime } from './decision.js';
+export type { Decision } from './decision.js';
+export { DEFAULT_HPA_CONFIG } from './constants.js';
 export type { Recommendation, ScaleEvent, ScalerHistory } from './history.js';
-export { resolveBehavior } from './behavior.js';
-export type { ResolvedBehavior, ResolvedRules } from './behavior.js';
-export { DEFAULT_HPA_CONFIG, DEFAULT_SCALE_DOWN_RULES, DEFAULT_SCALE_UP_RULES, Messages, Reasons } from './constants.js';
-export { formatMilliQuantity, milliValue, parseQuantity, isValidQuantity, QuantityError } from '../../../pkg/kube/quantity.js';
-export type { Quantity, QuantityFormat } from '../../../pkg/kube/quantity.js';
-export { formatLabelSelector } from './selector-format.js';
-export type * from './types.js';
+export type { MetricSpec, MetricStatus, MetricValue, MetricValueStatus, PodInfo, PodMetricsSample, PodMetricValue } from './types.js';

@@ -187,6 +187,28 @@ function externalLike(
   throw new Error('invalid external metric source: neither a value target nor an average value target was set');
 }
 
+/** The metric as the HPA names it in conditions and events. */
+export function describeMetric(spec: MetricSpec): string {
+  switch (spec.type) {
+    case 'Resource':
+    case 'ContainerResource': {
+      const r = spec.type === 'Resource' ? spec.resource : spec.containerResource;
+      const kind = spec.type === 'Resource' ? 'resource' : 'container resource';
+      return r.target.averageValue !== undefined ? `${r.name} ${kind}` : `${r.name} ${kind} utilization (percentage of request)`;
+    }
+    case 'Pods':
+      return `pods metric ${spec.pods.metric.name}`;
+    case 'Object': {
+      const { describedObject, metric, target } = spec.object;
+      return target.type === 'AverageValue' ? `external metric ${metric.name}(${formatLabelSelector(metric.selector)})` : `${describedObject.kind} metric ${metric.name}`;
+    }
+    case 'External':
+      return `external metric ${spec.external.metric.name}(${formatLabelSelector(spec.external.metric.selector)})`;
+    case 'Prometheus':
+      return `prometheus metric ${spec.prometheus.name}`;
+  }
+}
+
 function failure(reason: string, inner: string, wrapped: string): MetricProposal {
   return { ok: false, reason, message: Messages.UnableToCompute(inner), error: wrapped, status: { type: '' } };
 }

@@ -8,6 +8,8 @@
 
 import { evaluateActivation, type Activation } from './activation.js';
 import { ConditionSet, type ScalerCondition } from './conditions.js';
+import { Messages, Reasons } from './constants.js';
+import { hpaDecision, statusTime, type Decision } from './decision.js';
 import { decideFallback, nextFailureCount, type FallbackSpec, type MetricsOutcome } from './fallback.js';
 import { toPersistedHistory, toWorkingHistory, type ScalerHistory, type WorkingHistory } from './history.js';
 import { effectiveMetrics, evaluateHpa, type HpaInput, type HpaResult } from './hpa.js';
@@ -24,10 +26,12 @@ export interface ScalerInput extends HpaInput {
   cooldownPeriodSeconds?: number;
   fallback?: FallbackSpec;
   paused?: PauseSpec;
-  schedules?: ScheduleSpec[];
+  schedules?: (ScheduleSpec & { name?: string })[];
 }
 
-export interface ScalerResult extends HpaResult {
+export interface ScalerResult extends Omit<HpaResult, 'explanation'> {
+  /** Why desiredReplicas: for status.decision. */
+  decision: Decision;
   /** minReplicas raised by the active schedules, capped at maxReplicas. */
   effectiveMinReplicas: number;
   /** Indices of the schedules active now. */
@@ -51,13 +55,15 @@ function standalone(
   input: ScalerInput,
   desired: number,
   conditions: ScalerCondition[],
+  decision: Decision,
   extra: Partial<ScalerResult>,
 ): ScalerResult {
   const history = toPersistedHistory(toWorkingHistory(input.history));
+  const able: ScalerCondition = { type: 'AbleToScale', status: 'True', reason: Reasons.SucceededGetScale, message: Messages.SucceededGetScale };
   return {
     desiredReplicas: desired,
     rescale: desired !== input.currentReplicas,
-    conditions,
+    conditions: conditions.some((c) => c.type === 'AbleToScale') ? conditions : [able, ...conditions],
     history,
     historyIfRescaleFails: history,
     allMetricsFailed: false,
@@ -65,8 +71,16 @@ function standalone(
     activeSchedules: [],
     fallbackActive: false,
     paused: false,
+    decision,
     ...extra,
   };
+}
+
+/** The schedule whose minimum is in force, when one raises it. */
+function scheduleFloor(input: ScalerInput, state: ScheduleState): { index: number; name: string } | undefined {
+  if (state.minReplicas === undefined) return undefined;
+  const index = state.active.find((i) => input.schedules![i]!.minReplicas === state.minReplicas)!;
+  return { index, name: input.schedules![index]!.name ?? `#${index}` };
 }
 
 /** Evaluates the Scaler once. Pure: the same input always gives the same result. */
@@ -74,40 +88,60 @@ export function evaluateScaler(input: ScalerInput): ScalerResult {
   const { now, currentReplicas: current, maxReplicas: max } = input;
   if (input.paused) {
     const p = decidePause(input.paused, current);
-    return standalone(input, p.desiredReplicas, [p.condition], { paused: true });
+    return standalone(input, p.desiredReplicas, [p.condition], { metrics: [], limitedBy: 'Paused', message: p.condition.message }, { paused: true });
   }
-  let schedule: ScheduleState;
+  let state: ScheduleState;
   try {
-    schedule = activeSchedules(input.schedules, now);
+    state = activeSchedules(input.schedules, now);
   } catch (e) {
     if (!(e instanceof ScheduleError)) throw e;
     const reason = ScalerReasons.InvalidSchedule;
     const condition: ScalerCondition = { type: 'ScalingActive', status: 'False', reason, message: e.message };
-    return standalone(input, current, [condition], { error: e.message });
+    return standalone(input, current, [condition], { metrics: [], limitedBy: 'InvalidSchedule', message: `${e.message}: keeping ${current} replicas` }, { error: e.message });
   }
 
   const working = toWorkingHistory(input.history);
   const persisted = toPersistedHistory(working);
   const specMin = input.minReplicas ?? 1;
-  const effectiveMin = Math.min(Math.max(specMin, schedule.minReplicas ?? 0), max);
+  const effectiveMin = Math.min(Math.max(specMin, state.minReplicas ?? 0), max);
   const conditions = new ConditionSet();
+  // The HPA reports it as soon as it has read the scale, at zero replicas too.
+  conditions.set('AbleToScale', 'True', Reasons.SucceededGetScale, Messages.SucceededGetScale);
   const activation = specMin === 0 ? evaluateActivation(effectiveMetrics(input.metrics), input.metricValues) : undefined;
   if (activation?.state === 'active') working.lastActiveTime = now;
 
+  const schedule = scheduleFloor(input, state);
   let desired: number;
   let hpa: HpaResult | undefined;
   let outcome: MetricsOutcome;
+  let decision: Decision;
   if (activation && current === 0) {
     const z = decideAtZero(activation, effectiveMin);
     desired = z.desiredReplicas;
     conditions.set(z.condition.type, z.condition.status, z.condition.reason, z.condition.message);
     outcome = activation.state === 'unknown' ? 'allFailed' : activation.capable > 0 ? 'someSucceeded' : 'skipped';
+    decision =
+      desired === 0
+        ? { metrics: [], limitedBy: 'ScaledToZero', message: z.condition.message }
+        : schedule && effectiveMin > 0
+          ? { metrics: [], limitedBy: 'Schedule', schedule: schedule.index, message: z.condition.message }
+          : { metrics: [], limitedBy: 'Activation', message: z.condition.message };
   } else {
     const canReachZero = activation !== undefined && effectiveMin === 0 && activation.state !== 'unsupported';
     if (canReachZero && working.lastActiveTime === undefined) working.lastActiveTime = now; // start the cooldown clock
-    hpa = evaluateHpa({ ...input, minReplicas: activation ? Math.max(1, effectiveMin) : effectiveMin, history: persisted });
+    const floorReplicas = activation ? Math.max(1, effectiveMin) : effectiveMin;
+    hpa = evaluateHpa({ ...input, minReplicas: floorReplicas, history: persisted });
     for (const c of hpa.conditions) conditions.set(c.type, c.status, c.reason, c.message);
     desired = hpa.desiredReplicas;
+    decision = hpaDecision({
+      explanation: hpa.explanation,
+      current,
+      desired,
+      minReplicas: floorReplicas,
+      maxReplicas: max,
+      withBehavior: input.behavior !== undefined,
+      ...(schedule && effectiveMin > specMin ? { schedule } : {}),
+    });
     const evaluated = hpa.allMetricsFailed || hpa.currentMetrics !== undefined;
     outcome = hpa.allMetricsFailed ? 'allFailed' : evaluated ? 'someSucceeded' : 'skipped';
     const cooldown = input.cooldownPeriodSeconds ?? DEFAULT_COOLDOWN_PERIOD_SECONDS;
@@ -115,6 +149,10 @@ export function evaluateScaler(input: ScalerInput): ScalerResult {
     if (toZero) {
       desired = toZero.desiredReplicas;
       conditions.set(toZero.condition.type, toZero.condition.status, toZero.condition.reason, toZero.condition.message);
+      decision = { ...decision, limitedBy: 'ScaledToZero', message: toZero.condition.message };
+    } else if (canReachZero && activation.state === 'inactive' && current === 1 && desired === 1) {
+      const at = working.lastActiveTime! + cooldown * 1000;
+      decision = { ...decision, limitedBy: 'Cooldown', nextScaleDownTime: at, message: `no metric above its activation threshold; 1 replica until the cooldown of ${cooldown}s ends at ${statusTime(at)}` };
     }
   }
   if (activation) {
@@ -130,6 +168,7 @@ export function evaluateScaler(input: ScalerInput): ScalerResult {
     if (f.active) {
       fallbackActive = true;
       desired = f.replicas!;
+      decision = { ...decision, limitedBy: 'Fallback', message: f.condition.message };
     }
   }
 
@@ -144,9 +183,10 @@ export function evaluateScaler(input: ScalerInput): ScalerResult {
     historyIfRescaleFails: withStratusState(hpa ? hpa.historyIfRescaleFails : persisted, working),
     allMetricsFailed: outcome === 'allFailed',
     effectiveMinReplicas: effectiveMin,
-    activeSchedules: schedule.active,
+    activeSchedules: state.active,
     fallbackActive,
     paused: false,
+    decision,
   };
   if (hpa?.currentMetrics) result.currentMetrics = hpa.currentMetrics;
   if (hpa?.error !== undefined) result.error = hpa.error;

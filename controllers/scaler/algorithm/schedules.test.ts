@@ -112,7 +112,9 @@ describe('schedules in the Scaler', () => {
     const r = evaluateScaler({ ...base(2, at('2024-06-03T07:30:00Z')), schedules: [{ ...businessHours, timezone: 'Nowhere/Land' }] });
     expect(r).toMatchObject({ desiredReplicas: 2, rescale: false, history: EXPIRED_HISTORY, error: 'spec.schedules[0].timezone: invalid time zone "Nowhere/Land"' });
     expect(r.conditions).toEqual([
+      { type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale', message: "the HPA controller was able to get the target's current scale" },
       { type: 'ScalingActive', status: 'False', reason: 'InvalidSchedule', message: 'spec.schedules[0].timezone: invalid time zone "Nowhere/Land"' },
     ]);
+    expect(r.decision.limitedBy).toBe('InvalidSchedule');
   });
 });

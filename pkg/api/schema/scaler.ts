@@ -1,15 +1,19 @@
 // Scaler: an autoscaler with the HPA's algorithm (autoscaling/v2 metrics and
 // behavior), plus scale to zero, fallback, pause and schedules.
 import { array, boolean, enumOf, freeform, integer, object, quantity, rule, string, type Schema } from './builder.js';
+import { cronPattern } from './cron.js';
+import { timeZones } from './time-zones.js';
 import { conditions, labelSelector, localObjectReference, objectName, observedGeneration } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
 import { secrets } from './reference-targets.js';
 
+const positive = (what: string) => [rule("quantity(string(self)).isGreaterThan(quantity('0'))", `${what} must be positive`)];
+
 const target = object(
   {
     type: enumOf(['Utilization', 'Value', 'AverageValue'], { description: 'What the target is.' }),
-    value: quantity({ description: 'For Value: the target value of the metric.' }),
-    averageValue: quantity({ description: 'For AverageValue: the target value per instance.' }),
+    value: quantity({ description: 'For Value: the target value of the metric.', maxLength: 64, rules: positive('value') }),
+    averageValue: quantity({ description: 'For AverageValue: the target value per instance.', maxLength: 64, rules: positive('averageValue') }),
     averageUtilization: integer({ description: 'For Utilization: the target percentage of the requests, averaged over instances.', minimum: 1, maximum: 10000 }),
   },
   {
@@ -87,7 +91,7 @@ const metric = object(
           rules: [rule("isURL(self) && (url(self).getScheme() == 'http' || url(self).getScheme() == 'https')", 'must be an http or https URL')],
         }),
         query: string({ description: 'A PromQL query returning one series (instant query).', maxLength: 8192, minLength: 1 }),
-        threshold: quantity({ description: 'The target: per instance (metricType AverageValue) or in total (Value).' }),
+        threshold: quantity({ description: 'The target: per instance (metricType AverageValue) or in total (Value).', maxLength: 64, rules: positive('threshold') }),
         activationThreshold: activationThreshold(),
         metricType: enumOf(['AverageValue', 'Value'], { description: 'How the threshold is read.', default: 'AverageValue' }),
         ignoreNullValues: boolean({ description: 'Treat an empty or NaN answer as 0 (true) or as a failure (false).', default: true }),
@@ -110,6 +114,10 @@ const metric = object(
       rule(
         "!(has(self.pods) && self.pods.target.type != 'AverageValue') && !(has(self.object) && self.object.target.type == 'Utilization') && !(has(self.external) && self.external.target.type == 'Utilization')",
         'Utilization applies only to resource metrics, and pods metrics take AverageValue',
+      ),
+      rule(
+        "!(has(self.resource) && self.resource.target.type == 'Value') && !(has(self.containerResource) && self.containerResource.target.type == 'Value')",
+        'resource metrics take a Utilization or AverageValue target, as in the HPA',
       ),
     ],
   },
@@ -135,9 +143,23 @@ const scalingRules = (direction: 'up' | 'down'): Schema =>
         ),
         { description: `How fast to scale ${direction} (default ${direction === 'up' ? '4 instances or 100% per 15 s' : '100% per 15 s'}).`, maxItems: 10 },
       ),
-      tolerance: quantity({ description: 'Ignore metric ratios this close to 1 (default 0.1).' }),
+      tolerance: quantity({
+        description: 'Ignore metric ratios this close to 1 (default 0.1), as the HPA’s configurable tolerance.',
+        maxLength: 64,
+        rules: [rule("!quantity(string(self)).isLessThan(quantity('0'))", 'tolerance must not be negative')],
+      }),
     },
     { name: 'ScalingRules' },
+  );
+
+const scaleEvent = (): Schema =>
+  object(
+    {
+      time: string({ description: 'When the target was scaled.', format: 'date-time' }),
+      replicas: integer({ description: 'How many replicas it added or removed.' }),
+      outdated: boolean({ description: 'Past the longest policy period: its slot is reused, as the HPA does.' }),
+    },
+    { name: 'ScaleEvent', required: ['time', 'replicas'] },
   );
 
 const spec = object(
@@ -179,8 +201,17 @@ const spec = object(
       object(
         {
           name: string({ description: 'Names the schedule.', maxLength: 63 }),
-          cron: string({ description: 'When it starts, in cron syntax (5 fields), e.g. "0 8 * * 1-5".', maxLength: 100 }),
-          timezone: string({ description: 'IANA time zone of the cron expression.', default: 'UTC', maxLength: 64 }),
+          cron: string({
+            description: 'When it starts, in cron syntax: 5 fields (minute hour day-of-month month day-of-week), e.g. "0 8 * * 1-5", or @hourly, @daily, @weekly, @monthly, @yearly.',
+            maxLength: 100,
+            rules: [rule(`self.matches(${JSON.stringify(cronPattern)})`, 'must be a cron expression: 5 fields (minute hour day-of-month month day-of-week), e.g. "0 8 * * 1-5", or @hourly, @daily, @weekly, @monthly, @yearly')],
+          }),
+          timezone: string({
+            description: 'IANA time zone of the cron expression, e.g. Europe/Berlin.',
+            default: 'UTC',
+            maxLength: 64,
+            rules: [rule(`self in ${JSON.stringify(timeZones)}`, 'must be an IANA time zone name, e.g. Europe/Berlin or America/New_York')],
+          }),
           durationSeconds: integer({ description: 'How long it lasts.', minimum: 60, maximum: 604800 }),
           minReplicas: integer({ description: 'The minimum while it lasts.', minimum: 0 }),
         },
@@ -200,6 +231,7 @@ const spec = object(
         { fieldPath: '.minReplicas' },
       ),
       rule('!has(self.schedules) || self.schedules.all(s, s.minReplicas <= self.maxReplicas)', 'schedules[].minReplicas must not be greater than maxReplicas', { fieldPath: '.schedules' }),
+      rule('!has(self.fallback) || self.fallback.replicas <= self.maxReplicas', 'fallback.replicas must not be greater than maxReplicas', { fieldPath: '.fallback.replicas' }),
     ],
   },
 );
@@ -214,7 +246,72 @@ const status = object(
     currentMetrics: array(freeform({ description: 'A metric and its current value, as autoscaling/v2 MetricStatus.' }), { description: 'The last values read.' }),
     fallbackActive: boolean({ description: 'Whether the fallback replicas are in force.' }),
     targetSelector: string({ description: "The target's instance selector." }),
-    history: freeform({ description: 'Recent recommendations, scale events and activity, kept so a restart never scales down early.' }),
+    decision: object(
+      {
+        recommendation: integer({ description: 'The largest proposal of the metrics, before stabilization and limits.' }),
+        metrics: array(
+          object(
+            {
+              name: string({ description: 'The metric, as the HPA names it.' }),
+              replicas: integer({ description: 'The replicas it proposes.' }),
+              error: string({ description: 'Why it proposes none.' }),
+            },
+            { name: 'MetricProposal', required: ['name'] },
+          ),
+          { description: "Each metric's own proposal, in spec order.", maxItems: 16 },
+        ),
+        limitedBy: enumOf(
+          [
+            'None',
+            'ScaleUpStabilization',
+            'ScaleDownStabilization',
+            'ScaleUpPolicy',
+            'ScaleDownPolicy',
+            'ScaleUpLimit',
+            'MinReplicas',
+            'MaxReplicas',
+            'Schedule',
+            'MetricsFailed',
+            'TargetScaledToZero',
+            'Activation',
+            'ScaledToZero',
+            'Cooldown',
+            'Fallback',
+            'Paused',
+            'InvalidSchedule',
+          ],
+          { description: 'What decided desiredReplicas when the recommendation alone did not (None: it did).' },
+        ),
+        message: string({ description: 'The decision in a sentence, with the numbers and the window, policy or limit that bound it.' }),
+        nextScaleDownTime: string({ description: 'The earliest a held-back scale-down can happen (stabilization window, policy period or cooldown).', format: 'date-time' }),
+        schedule: string({ description: 'The schedule whose minimum is in force.' }),
+      },
+      { name: 'ScalerDecision', description: 'Why desiredReplicas is what it is.', required: ['limitedBy', 'message'] },
+    ),
+    history: object(
+      {
+        recommendations: array(
+          object(
+            {
+              replicas: integer({ description: 'The recommendation.' }),
+              until: string({ description: 'When it was last made; unset for the current one.', format: 'date-time' }),
+            },
+            { name: 'RecommendationRun', required: ['replicas'] },
+          ),
+          { description: 'Runs of recommendations the stabilization windows still count, oldest first.', maxItems: 64 },
+        ),
+        scaleUpEvents: array(scaleEvent(), { description: 'Scale-ups the scale-up policies still count.', maxItems: 64 }),
+        scaleDownEvents: array(scaleEvent(), { description: 'Scale-downs the scale-down policies still count.', maxItems: 64 }),
+        active: boolean({ description: 'A metric is above its activation threshold (minReplicas 0).' }),
+        lastActiveTime: string({ description: 'When a metric was last above its activation threshold: the cooldown to zero counts from it.', format: 'date-time' }),
+        failures: integer({ description: 'Evaluations in a row in which every metric failed, up to fallback.failureThreshold.' }),
+      },
+      {
+        name: 'ScalerHistory',
+        description:
+          'What future decisions need of the past, so that a restarted controller never scales down earlier than an uninterrupted one would. Written only when it changes.',
+      },
+    ),
   },
   { name: 'ScalerStatus' },
 );
@@ -235,6 +332,7 @@ export const scaler: KindDefinition = {
     { name: 'Max', type: 'integer', jsonPath: '.spec.maxReplicas' },
     { name: 'Replicas', type: 'integer', jsonPath: '.status.currentReplicas' },
     { name: 'Desired', type: 'integer', jsonPath: '.status.desiredReplicas', priority: 1 },
+    { name: 'Limited By', type: 'string', jsonPath: '.status.decision.limitedBy', description: 'What decided the count (kubectl describe: status.decision)' },
     ageColumn,
   ],
   references: [{ path: 'spec.metrics[].prometheus.authSecretRef.name', target: secrets }],

@@ -73,6 +73,11 @@ export class Controller {
     return this;
   }
 
+  /** Nothing to reconcile now and nothing being reconciled (keys due later aside). */
+  get idle(): boolean {
+    return this.queue.active === 0;
+  }
+
   enqueue(key: string): void {
     this.queue.add(key);
   }

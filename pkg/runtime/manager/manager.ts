@@ -81,6 +81,11 @@ export class Manager {
     this.controllers.push(controller);
   }
 
+  /** Every controller idle: nothing queued or in progress now (keys due later aside). */
+  get idle(): boolean {
+    return this.controllers.every((c) => c.idle);
+  }
+
   addRunnable(runnable: Runnable): void {
     this.runnables.push(runnable);
   }

@@ -43,6 +43,11 @@ export class WorkQueue {
   }
 
   /** Keys queued, delayed or being processed: nothing left to do when 0. */
+  /** Keys waiting to be worked on now or being worked on (delayed keys not counted). */
+  get active(): number {
+    return this.length + this.processing.size;
+  }
+
   get pending(): number {
     return this.length + this.delayed.size + this.processing.size;
   }
