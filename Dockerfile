@@ -20,10 +20,11 @@ COPY test ./test
 COPY bench ./bench
 COPY crds ./crds
 # tsc -b compiles everything tsconfig.json includes (tests too); the image
-# keeps only the code bin/stratus.js loads: dist/pkg and dist/controllers,
-# without tests.
+# keeps only the operator: what `stratus run` (and install, status, validate,
+# sync) loads, without tests and without the embedded plane (`stratus up`:
+# control plane, PKI, simulators — its PKI library is a dev dependency).
 RUN npm run build \
- && rm -rf dist/test dist/bench dist/.tsbuildinfo \
+ && rm -rf dist/test dist/bench dist/.tsbuildinfo dist/pkg/simulators dist/pkg/controlplane dist/pkg/cli/up.js dist/pkg/cli/up.js.map \
  && find dist -name '*.test.js' -delete -o -name '*.test.js.map' -delete \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 

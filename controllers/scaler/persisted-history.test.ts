@@ -1,7 +1,7 @@
 import type { ScalerHistory as HistoryStatus } from '../../pkg/api/types.generated.js';
 import type { ScalerHistory } from './algorithm/history.js';
 import { evaluateScaler, type ScalerInput, type ScalerResult } from './algorithm/scaler.js';
-import { NOW, SECOND, external, externalAverage, pods } from './algorithm/test-fixtures.js';
+import { NOW, SECOND, external, externalAverage, pods } from '../../test/support/scaler-fixtures.js';
 import type { Behavior } from './algorithm/types.js';
 import { keepUnlessNew, persistHistory, restoreHistory } from './persisted-history.js';
 

@@ -44,7 +44,6 @@ Flags:
 
 export const installCommand: Command = {
   name: 'install',
-  summary: 'install the CRDs (and optionally the operator) into a cluster',
   usage: installUsage,
   async run(args) {
     const { values } = parseFlags(args, {
@@ -113,7 +112,6 @@ Flags:
 
 export const uninstallCommand: Command = {
   name: 'uninstall',
-  summary: 'remove the operator and the CRDs from a cluster',
   usage: uninstallUsage,
   async run(args) {
     const { values } = parseFlags(args, {

@@ -22,7 +22,6 @@ Flags:
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run the Stratus controllers against a cluster',
   usage,
   async run(args) {
     const { values } = parseFlags(args, {

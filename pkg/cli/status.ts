@@ -52,7 +52,6 @@ function row(type: ResourceType, o: KubeObject): StatusRow {
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'show the health of Stratus objects and why',
   usage,
   async run(args) {
     const { values, positionals } = parseFlags(

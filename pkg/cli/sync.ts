@@ -51,7 +51,6 @@ function printText(r: SyncResult): void {
 
 export const syncCommand: Command = {
   name: 'sync',
-  summary: 'apply a folder as an ApplySet (validate, apply, prune, wait) — a small GitOps agent',
   usage,
   async run(args) {
     const { values, positionals } = parseFlags(

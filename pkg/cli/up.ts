@@ -67,7 +67,6 @@ function kubectlHint(kubeconfig: string): string {
 
 export const upCommand: Command = {
   name: 'up',
-  summary: 'run Stratus on a local control plane with simulators (no cluster needed)',
   usage,
   async run(args) {
     const { values } = parseFlags(args, {

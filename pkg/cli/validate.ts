@@ -53,7 +53,6 @@ export function validateDocuments(docs: ManifestDocument[]): DocumentReport[] {
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check manifests offline, with the apiserver\'s verdicts',
   usage,
   async run(args) {
     const { values, positionals } = parseFlags(args, { output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h' } }, true);

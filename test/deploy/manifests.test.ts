@@ -166,6 +166,15 @@ describe('Dockerfile', () => {
     expect(runtime.sort()).toEqual(['bin', 'crds', 'dist', 'node_modules', 'package.json']);
     expect(read('bin', 'stratus.js')).toContain("'../dist/pkg/cli/main.js'");
   });
+
+  it('ships only the operator: no embedded plane, no tests, no dev dependencies', () => {
+    const removed = /rm -rf ([^\\&]+)/.exec(stages[0]!)![1]!.trim().split(/\s+/);
+    expect(removed).toEqual(expect.arrayContaining(['dist/test', 'dist/bench', 'dist/pkg/simulators', 'dist/pkg/controlplane', 'dist/pkg/cli/up.js']));
+    // No production dependency is there for the embedded plane alone.
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies)).not.toContain('@peculiar/x509');
+    expect(Object.keys(pkg.devDependencies)).toContain('@peculiar/x509');
+  });
 });
 
 describe('deploy/flux/stratus.yaml', () => {

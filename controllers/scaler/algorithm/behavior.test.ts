@@ -3,7 +3,7 @@
 import { resolveBehavior, scaleDownLimitWithRules, scaleUpLimitWithRules, type ResolvedRules } from './behavior.js';
 import type { ScaleEvent } from './history.js';
 import { evaluateHpa } from './hpa.js';
-import { NOW, SECOND, cpuUsages, hpaInput } from './test-fixtures.js';
+import { NOW, SECOND, cpuUsages, hpaInput } from '../../../test/support/scaler-fixtures.js';
 import type { Behavior, ScalingPolicy, SelectPolicy } from './types.js';
 
 const NO_EVENTS = { scaleUpEvents: [], scaleDownEvents: [] };

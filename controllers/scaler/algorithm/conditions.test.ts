@@ -2,7 +2,7 @@ import { ConditionSet } from './conditions.js';
 import { evaluateActivation } from './activation.js';
 import { failedRescaleCondition } from './hpa.js';
 import { formatLabelSelector } from './selector-format.js';
-import { external, externalAverage, fetchError, podValues, podsMetric } from './test-fixtures.js';
+import { external, externalAverage, fetchError, podValues, podsMetric } from '../../../test/support/scaler-fixtures.js';
 
 describe('conditions', () => {
   it('lets a later set of the same type win within one evaluation', () => {

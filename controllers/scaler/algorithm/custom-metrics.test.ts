@@ -1,7 +1,7 @@
 // Pods, Object, External and Prometheus proposals.
 
 import { computeReplicasForMetric, type MetricContext } from './metric-replicas.js';
-import { MINUTE, NOW, SECOND, external, externalAverage, fetchError, pod, podValues, pods, podsMetric } from './test-fixtures.js';
+import { MINUTE, NOW, SECOND, external, externalAverage, fetchError, pod, podValues, pods, podsMetric } from '../../../test/support/scaler-fixtures.js';
 import type { MetricSpec, MetricTarget, MetricValue, PodInfo } from './types.js';
 
 function context(podList: PodInfo[], current = podList.length, statusReplicas = current): MetricContext {

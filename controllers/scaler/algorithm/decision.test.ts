@@ -2,7 +2,7 @@
 // can bind the count.
 import type { ScalerHistory } from './history.js';
 import { evaluateScaler, type ScalerInput } from './scaler.js';
-import { EXPIRED_HISTORY, MINUTE, NOW, SECOND, cpuUsages, cpuUtilization, external, externalAverage, fetchError, pods } from './test-fixtures.js';
+import { EXPIRED_HISTORY, MINUTE, NOW, SECOND, cpuUsages, cpuUtilization, external, externalAverage, fetchError, pods } from '../../../test/support/scaler-fixtures.js';
 
 const queue = externalAverage('queue', 10, 5);
 const base = (current: number, queueLength: number, overrides: Partial<ScalerInput> = {}): ScalerInput => ({

@@ -2,7 +2,7 @@
 
 import type { ScalerHistory } from './history.js';
 import { evaluateScaler, type ScalerInput, type ScalerResult } from './scaler.js';
-import { EXPIRED_HISTORY, NOW, SECOND, cpuUsages, cpuUtilization, fetchError, externalAverage, podValues, pods, podsMetric } from './test-fixtures.js';
+import { EXPIRED_HISTORY, NOW, SECOND, cpuUsages, cpuUtilization, fetchError, externalAverage, podValues, pods, podsMetric } from '../../../test/support/scaler-fixtures.js';
 import type { MetricValue } from './types.js';
 
 const fallback = { failureThreshold: 3, replicas: 6 };

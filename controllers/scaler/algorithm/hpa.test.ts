@@ -13,7 +13,7 @@ import {
   podValues,
   pods,
   podsMetric,
-} from './test-fixtures.js';
+} from '../../../test/support/scaler-fixtures.js';
 import type { ScalerHistory } from './history.js';
 import type { MetricSpec } from './types.js';
 

@@ -1,7 +1,7 @@
 // Pausing: hold the current count or pin one, without evaluating anything.
 
 import { evaluateScaler, type ScalerInput } from './scaler.js';
-import { NOW, cpuUtilization, fetchError, pods } from './test-fixtures.js';
+import { NOW, cpuUtilization, fetchError, pods } from '../../../test/support/scaler-fixtures.js';
 
 const history = { recommendations: [{ timestamp: NOW - 1000, replicas: 3 }], consecutiveFailures: 2 };
 const base: ScalerInput = {

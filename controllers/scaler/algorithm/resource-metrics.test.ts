@@ -2,7 +2,7 @@
 // GetRawResourceReplicas and groupPods upstream).
 
 import { computeReplicasForMetric, type MetricContext } from './metric-replicas.js';
-import { MINUTE, NOW, SECOND, cpuUsages, cpuUtilization, pod, pods, resourceSamples } from './test-fixtures.js';
+import { MINUTE, NOW, SECOND, cpuUsages, cpuUtilization, pod, pods, resourceSamples } from '../../../test/support/scaler-fixtures.js';
 import type { MetricSpec, MetricValue, PodInfo } from './types.js';
 
 function context(podList: PodInfo[], current = podList.length): MetricContext {

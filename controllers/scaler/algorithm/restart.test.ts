@@ -4,7 +4,7 @@
 import type { ScalerHistory } from './history.js';
 import { evaluateHpa } from './hpa.js';
 import { evaluateScaler, type ScalerInput, type ScalerResult } from './scaler.js';
-import { NOW, SECOND, cpuUsages, cpuUtilization, external, externalAverage, pods } from './test-fixtures.js';
+import { NOW, SECOND, cpuUsages, cpuUtilization, external, externalAverage, pods } from '../../../test/support/scaler-fixtures.js';
 import type { Behavior, MetricSpec, ScalingPolicy, SelectPolicy } from './types.js';
 
 /** Deterministic PRNG (mulberry32). */

@@ -1,7 +1,7 @@
 // Scaling to and from zero (KEDA-style activation and cooldown).
 
 import { evaluateScaler, type ScalerInput } from './scaler.js';
-import { EXPIRED_HISTORY, NOW, SECOND, cpuUsages, cpuUtilization, external, externalAverage, fetchError, pods } from './test-fixtures.js';
+import { EXPIRED_HISTORY, NOW, SECOND, cpuUsages, cpuUtilization, external, externalAverage, fetchError, pods } from '../../../test/support/scaler-fixtures.js';
 import type { ScalerHistory } from './history.js';
 import type { MetricValue } from './types.js';
 

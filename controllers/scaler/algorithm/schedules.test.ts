@@ -2,7 +2,7 @@
 
 import { evaluateScaler, type ScalerInput } from './scaler.js';
 import { activeSchedules, latestOccurrence, validateSchedules, type ScheduleSpec } from './schedules.js';
-import { EXPIRED_HISTORY, cpuUsages, cpuUtilization, external, externalAverage, pods } from './test-fixtures.js';
+import { EXPIRED_HISTORY, cpuUsages, cpuUtilization, external, externalAverage, pods } from '../../../test/support/scaler-fixtures.js';
 
 // Weekdays 09:00–10:00 Paris time (UTC+2 in June).
 const businessHours: ScheduleSpec = { cron: '0 9 * * 1-5', timezone: 'Europe/Paris', durationSeconds: 3600, minReplicas: 5 };

@@ -1,4 +1,4 @@
-import { cel, celError } from './test-support.js';
+import { cel, celError } from '../../../../test/support/cel.js';
 
 describe('lists library', () => {
   test.each([

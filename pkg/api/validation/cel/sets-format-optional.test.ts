@@ -1,4 +1,4 @@
-import { cel } from './test-support.js';
+import { cel } from '../../../../test/support/cel.js';
 
 describe('sets extension', () => {
   test.each([

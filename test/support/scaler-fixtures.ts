@@ -1,8 +1,8 @@
-// Builders shared by the unit tests of this folder (not part of the public API).
+// Builders shared by the unit tests of the Scaler's algorithm (controllers/scaler/algorithm).
 
-import type { HpaInput } from './hpa.js';
-import type { Quantity } from '../../../pkg/kube/quantity.js';
-import type { MetricSpec, MetricValue, PodInfo, PodMetricsSample } from './types.js';
+import type { HpaInput } from '../../controllers/scaler/algorithm/hpa.js';
+import type { Quantity } from '../../pkg/kube/quantity.js';
+import type { MetricSpec, MetricValue, PodInfo, PodMetricsSample } from '../../controllers/scaler/algorithm/types.js';
 
 export const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
 export const SECOND = 1000;

@@ -1,8 +1,8 @@
-// Shared helper for the library tests: evaluate a bare CEL expression in the
-// CRD rule environment.
+// Shared helper for the CEL library tests (pkg/api/validation/cel): evaluate a
+// bare CEL expression in the CRD rule environment.
 
 import type { CelInput } from '@bufbuild/cel';
-import { compile, execute } from './environment.js';
+import { compile, execute } from '../../pkg/api/validation/cel/environment.js';
 
 export function cel(expr: string, vars: Record<string, CelInput> = {}): { value: unknown } | { error: string } {
   const c = compile(expr);
