@@ -7,7 +7,7 @@
 // ready again, so at most one is down for a restart at any time, and a restart
 // is done when every member runs a VMI that carries the request.
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/simulators/kubevirt/types.js';
+import type { VirtualMachine as KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
 import { appliedSpecAnnotation, restartAnnotation, restartRelevant } from './desired.js';
 import { pendingChanges } from './pending.js';
 

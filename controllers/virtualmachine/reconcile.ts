@@ -4,7 +4,8 @@
 import { Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
-import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, Pods, Secrets, Services, VirtualMachinePools } from '../../pkg/kube/resources.js';
+import { Pods, Secrets, Services } from '../../pkg/kube/resources.js';
+import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, VirtualMachinePools, type VirtualMachine as KubeVirtVirtualMachine, type VirtualMachineInstance, type VirtualMachinePool } from '../../pkg/contracts/kubevirt/index.js';
 import { parseCidr } from '../../pkg/net/ipv4.js';
 import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
@@ -14,7 +15,6 @@ import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
 import type { ReconcileContext, Reconciler, Request } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { isControlledBy } from '../../pkg/runtime/object.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from '../../pkg/simulators/kubevirt/types.js';
 import type { IpAllocator } from '../network/allocator.js';
 import { vmNadName } from '../network/nad.js';
 import { AddressPools } from '../shared/address-pools.js';
@@ -23,6 +23,8 @@ import { childLabels } from '../shared/labels.js';
 import { volumesOfVm } from '../shared/references.js';
 import { interfacesOf, stableMac, type ResolvedInterface } from './addressing.js';
 import {
+  cloudInitSecretName,
+  desiredCloudInitSecret,
   desiredKubeVirtVm,
   desiredPool,
   desiredService,
@@ -152,9 +154,14 @@ export class VirtualMachineReconciler implements Reconciler {
   }
 
   private async applyChildren(vm: VirtualMachine, refs: ResolvedReferences, group: boolean, o: VmObservation): Promise<void> {
-    const secret = desiredSshSecret(vm);
-    if (secret) await applyChild(this.client, this.cache, Secrets, vm, secret);
-    else await this.deleteOwned(vm, Secrets, sshSecretName(vm));
+    // The Secrets first: KubeVirt reads them when the VM starts.
+    for (const [name, secret] of [
+      [sshSecretName(vm), desiredSshSecret(vm)],
+      [cloudInitSecretName(vm), desiredCloudInitSecret(vm, refs)],
+    ] as const) {
+      if (secret) await applyChild(this.client, this.cache, Secrets, vm, secret);
+      else await this.deleteOwned(vm, Secrets, name);
+    }
     if (group) await applyChild(this.client, this.cache, VirtualMachinePools, vm, desiredPool(vm, refs));
     else await applyChild(this.client, this.cache, KubeVirtVirtualMachines, vm, desiredKubeVirtVm(vm, refs));
     const service = desiredService(vm);

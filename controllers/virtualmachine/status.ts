@@ -3,7 +3,7 @@
 // Ready; a running one when KubeVirt says it is ready.
 import type { NetworkPoolStatus, VirtualMachine, VirtualMachineStatus } from '../../pkg/api/types.generated.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from '../../pkg/simulators/kubevirt/types.js';
+import type { VirtualMachine as KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from '../../pkg/contracts/kubevirt/index.js';
 import { formatSelector } from '../../pkg/runtime/labels.js';
 import { groupSelector } from './desired.js';
 
