@@ -118,4 +118,4 @@ await withControlPlane(async (plane) => {
     await sims.stop();
     client.rest.close();
   }
-}, { fixtures: true });
+}, { thirdPartyApis: true });

@@ -21,7 +21,7 @@ let proxy: FreezeProxy;
 let direct: Client;
 
 beforeAll(async () => {
-  plane = new ControlPlane({ installFixtures: false });
+  plane = new ControlPlane({ thirdPartyApis: false });
   await plane.start();
   direct = new Client(new RestClient(plane.kubeConfig()));
   proxy = new FreezeProxy({ host: '127.0.0.1', port: Number(new URL(plane.server).port) });
