@@ -41,7 +41,7 @@ version() { go list -m -f '{{.Version}}' "$1"; }
 echo "building the upstream APIs into $dest: KubeVirt $(version kubevirt.io/kubevirt), CDI $(version kubevirt.io/containerized-data-importer)," \
   "Gateway API $(version sigs.k8s.io/gateway-api), external-snapshotter $(version github.com/kubernetes-csi/external-snapshotter/client/v8)," \
   "NetworkAttachmentDefinition $(version github.com/k8snetworkplumbingwg/network-attachment-definition-client), MultiNetworkPolicy $(version github.com/k8snetworkplumbingwg/multi-networkpolicy)"
-echo "(a cold build takes about 2 minutes on 2 cores, plus module downloads)"
+echo "(a cold build takes about 3 minutes on 2 cores, module downloads included)"
 go build -trimpath -ldflags "-s -w" -o "$tmp/bin/" ./cmd/stratus-crds ./cmd/stratus-admission
 
 # The modules that ship YAML: their folders in the module cache.

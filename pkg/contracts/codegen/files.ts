@@ -30,12 +30,12 @@ export interface CrdLock {
   crds: Record<string, string>;
 }
 
-export function lockPath(api: ContractApi): string {
+function lockPath(api: ContractApi): string {
   return `pkg/contracts/${api.folder}/crds.lock.json`;
 }
 
 /** The lock each API's CRDs in `crds` (by CRD name) should have. */
-export function crdLocks(crds: Map<string, KubeObject>): Map<ContractApi, CrdLock> {
+function crdLocks(crds: Map<string, KubeObject>): Map<ContractApi, CrdLock> {
   const pins = pinnedModules();
   const locks = new Map<ContractApi, CrdLock>(
     contractApis.map((api) => [api, { modules: Object.fromEntries(api.modules.map((m) => [m, pins.get(m) ?? 'unpinned'])), crds: {} }]),

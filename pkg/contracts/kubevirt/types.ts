@@ -5,10 +5,7 @@ import type { VirtualMachineSpec, VirtualMachineStatus } from './generated/virtu
 
 export type VmiVolume = NonNullable<VirtualMachineInstanceSpec['volumes']>[number];
 export type VmiDisk = NonNullable<VirtualMachineInstanceSpec['domain']['devices']['disks']>[number];
-export type VmiInterface = NonNullable<VirtualMachineInstanceSpec['domain']['devices']['interfaces']>[number];
-export type VmiNetwork = NonNullable<VirtualMachineInstanceSpec['networks']>[number];
 export type VmiDomain = VirtualMachineInstanceSpec['domain'];
 export type VmiCondition = NonNullable<VirtualMachineInstanceStatus['conditions']>[number];
-export type VmCondition = NonNullable<VirtualMachineStatus['conditions']>[number];
 export type DataVolumeTemplate = NonNullable<VirtualMachineSpec['dataVolumeTemplates']>[number];
 export type StateChangeRequest = NonNullable<VirtualMachineStatus['stateChangeRequests']>[number];
