@@ -4,7 +4,19 @@
 import type { PersistentVolumeClaim } from '../../kube/core-types.js';
 import { ControllerRevisions, PersistentVolumeClaims } from '../../kube/resources.js';
 import { DataVolumes, type DataVolume } from '../../contracts/cdi/index.js';
-import { claimNames, kubevirtLabels, type VirtualMachine as KubeVirtVirtualMachine, KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, type VmiCondition as KvCondition, templateSpecOf, type VirtualMachineInstance, type VirtualMachineStatus, vmGenerationAnnotation, vmiFinalizer } from '../../contracts/kubevirt/index.js';
+import {
+  claimNames,
+  kubevirtLabels,
+  KubeVirtVirtualMachineInstances,
+  KubeVirtVirtualMachines,
+  templateSpecOf,
+  vmGenerationAnnotation,
+  vmiFinalizer,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstance,
+  type VirtualMachineStatus,
+  type VmiCondition as KvCondition,
+} from '../../contracts/kubevirt/index.js';
 import { isAlreadyExists, isConflict, isInvalid, isNotFound } from '../../runtime/client/api-error.js';
 import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
@@ -24,6 +36,12 @@ function condition(prev: KvCondition[] | undefined, c: Omit<KvCondition, 'lastPr
   const old = prev?.find((p) => p.type === c.type);
   return { ...c, lastProbeTime: null, lastTransitionTime: old?.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(now) };
 }
+
+/** A merge patch of a VM's status: null removes a field. */
+type StatusPatch = Omit<VirtualMachineStatus, 'startFailure' | 'stateChangeRequests'> & {
+  startFailure?: VirtualMachineStatus['startFailure'] | null;
+  stateChangeRequests?: VirtualMachineStatus['stateChangeRequests'] | null;
+};
 
 /** virt-controller's name for the revision of a VM's spec a VMI starts from. */
 function startRevisionName(vm: KubeVirtVirtualMachine): string {
@@ -196,7 +214,7 @@ export class VmReconciler implements Reconciler {
     inCrashBackoff: boolean,
     strategyError: string | undefined,
     now: number,
-  ): VirtualMachineStatus {
+  ): StatusPatch {
     const prev = vm.status?.conditions;
     const unboundClaim = claimNames(templateSpecOf(vm)).some(
       (name) => this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, vm.metadata.namespace, name)?.status?.phase !== 'Bound',
@@ -219,7 +237,7 @@ export class VmReconciler implements Reconciler {
         condition(prev, { type: 'RestartRequired', status: 'True', reason: '', message: 'a non-live-updatable field was changed in the template spec' }, now),
       );
     }
-    const status: VirtualMachineStatus = {
+    const status: StatusPatch = {
       printableStatus: printableStatus({
         vm,
         vmi,
@@ -241,9 +259,9 @@ export class VmReconciler implements Reconciler {
       // Reported through the Failure condition.
     }
     if (startFailure) status.startFailure = startFailure;
-    else if (vm.status?.startFailure) (status as Record<string, unknown>).startFailure = null;
+    else if (vm.status?.startFailure) status.startFailure = null;
     const remaining = (vm.status?.stateChangeRequests ?? []).filter((r) => !decision.handled.includes(r));
-    if (decision.handled.length) (status as Record<string, unknown>).stateChangeRequests = remaining.length ? remaining : null;
+    if (decision.handled.length) status.stateChangeRequests = remaining.length ? remaining : null;
     return status;
   }
 }
