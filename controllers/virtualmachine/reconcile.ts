@@ -5,7 +5,14 @@ import { Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
 import { Pods, Secrets, Services } from '../../pkg/kube/resources.js';
-import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, VirtualMachinePools, type VirtualMachine as KubeVirtVirtualMachine, type VirtualMachineInstance, type VirtualMachinePool } from '../../pkg/contracts/kubevirt/index.js';
+import {
+  KubeVirtVirtualMachineInstances,
+  KubeVirtVirtualMachines,
+  VirtualMachinePools,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstance,
+  type VirtualMachinePool,
+} from '../../pkg/contracts/kubevirt/index.js';
 import { parseCidr } from '../../pkg/net/ipv4.js';
 import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';

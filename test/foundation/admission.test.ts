@@ -3,7 +3,13 @@
 // kubevirt.io/kubevirt and kubevirt.io/containerized-data-importer), so it
 // refuses what KubeVirt and CDI refuse, in their words, and writes into VMs
 // and VMIs the defaults KubeVirt writes.
-import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, templateSpecOf, type VirtualMachine as KubeVirtVirtualMachine, type VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
+import {
+  KubeVirtVirtualMachineInstances,
+  KubeVirtVirtualMachines,
+  templateSpecOf,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstance,
+} from '../../pkg/contracts/kubevirt/index.js';
 import { DataVolumes } from '../../pkg/contracts/cdi/index.js';
 import { ApiError } from '../../pkg/runtime/client/api-error.js';
 import type { Client } from '../../pkg/runtime/client/client.js';

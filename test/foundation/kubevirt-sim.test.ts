@@ -1,6 +1,12 @@
 // Simulated KubeVirt: run strategies drive the VMI through its phases to a
 // Ready VM; image errors surface with KubeVirt's names; pools scale.
-import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, VirtualMachinePools, type VirtualMachine as KubeVirtVirtualMachine, type VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
+import {
+  KubeVirtVirtualMachineInstances,
+  KubeVirtVirtualMachines,
+  VirtualMachinePools,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstance,
+} from '../../pkg/contracts/kubevirt/index.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 

@@ -5,7 +5,15 @@
 import type { Logger } from 'winston';
 import type { Node, Pod } from '../../kube/core-types.js';
 import { Nodes, Pods } from '../../kube/resources.js';
-import { interfaceName, NetworkAttachmentDefinitions, networksAnnotation, networkStatusAnnotation, parseNetworks, reportedNetworks, type NetworkSelection } from '../../contracts/multus/index.js';
+import {
+  interfaceName,
+  NetworkAttachmentDefinitions,
+  networksAnnotation,
+  networkStatusAnnotation,
+  parseNetworks,
+  reportedNetworks,
+  type NetworkSelection,
+} from '../../contracts/multus/index.js';
 import { hostRange, intToIp, ipToInt, parseCidr } from '../../net/ipv4.js';
 import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';

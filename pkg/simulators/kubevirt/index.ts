@@ -2,7 +2,18 @@
 import type { Pod } from '../../kube/core-types.js';
 import { ControllerRevisions, PersistentVolumeClaims, Pods, Secrets } from '../../kube/resources.js';
 import { DataVolumes, type DataVolume } from '../../contracts/cdi/index.js';
-import { claimNames, kubevirtLabels, KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, templateSpecOf, VirtualMachinePools, type VirtualMachine as KubeVirtVirtualMachine, type VirtualMachineInstance, type VirtualMachineInstanceSpec, type VirtualMachinePool } from '../../contracts/kubevirt/index.js';
+import {
+  claimNames,
+  kubevirtLabels,
+  KubeVirtVirtualMachineInstances,
+  KubeVirtVirtualMachines,
+  templateSpecOf,
+  VirtualMachinePools,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstance,
+  type VirtualMachineInstanceSpec,
+  type VirtualMachinePool,
+} from '../../contracts/kubevirt/index.js';
 import { Client } from '../../runtime/client/client.js';
 import type { RestClient } from '../../runtime/client/rest-client.js';
 import { Controller } from '../../runtime/controller/controller.js';
