@@ -228,17 +228,20 @@ export class VirtualMachineReconciler implements Reconciler {
    * restart is recognised as done even after a controller crash.
    */
   private async restartIfAsked(vm: VirtualMachine, o: VmObservation, ctx: ReconcileContext): Promise<void> {
-    const vmi = o.vmi;
+    // Only a live VMI tells: the cached one may be the previous instance, still being deleted,
+    // while KubeVirt already runs a new one that the cache has not shown yet.
+    const vmi = o.vmi && !o.vmi.metadata.deletionTimestamp ? o.vmi : undefined;
     const requested = vm.spec.restartRequestedAt;
-    const running = !!vmi && !vmi.metadata.deletionTimestamp && vm.spec.powerState === 'Running';
+    const wantRunning = vm.spec.powerState === 'Running';
     let reason: string | undefined;
     if (requested && requested !== vm.status?.restartedAt) {
-      if (!running || vmi.metadata.annotations?.[restartAnnotation] === requested) o.restartedAt = requested;
-      else reason = `restart requested at ${requested}`;
+      if (!wantRunning || vmi?.metadata.annotations?.[restartAnnotation] === requested) o.restartedAt = requested;
+      else if (vmi) reason = `restart requested at ${requested}`;
     }
-    if (!reason && running && vm.spec.updatePolicy === 'Automatic' && o.pendingChanges.length) {
+    if (!reason && vmi && wantRunning && vm.spec.updatePolicy === 'Automatic' && o.pendingChanges.length) {
       reason = `applying ${o.pendingChanges.join(', ')} (updatePolicy Automatic)`;
     }
+    // With no live VMI yet, the next one's arrival brings the VM back here.
     if (!reason || !vmi) return;
     try {
       await this.client.delete(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { preconditions: { uid: vmi.metadata.uid } });
