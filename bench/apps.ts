@@ -236,6 +236,6 @@ else {
       await sims.stop();
       client.rest.close();
     },
-    { fixtures: true },
+    { thirdPartyApis: true },
   );
 }

@@ -68,7 +68,7 @@ await withControlPlane(async (plane) => {
     await sims.stop();
     client.rest.close();
   }
-}, { fixtures: true });
+}, { thirdPartyApis: true });
 
 /** Controller writes so far, by resource. */
 async function writesByResource(o: Awaited<ReturnType<typeof startOperator>>): Promise<Map<string, number>> {

@@ -157,4 +157,4 @@ await withControlPlane(async (plane) => {
     await sims.stop();
     client.rest.close();
   }
-}, { fixtures: true });
+}, { thirdPartyApis: true });

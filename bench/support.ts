@@ -2,8 +2,8 @@
 // and printing figures.
 import { ControlPlane } from '../pkg/controlplane/control-plane.js';
 
-export async function withControlPlane<T>(fn: (plane: ControlPlane) => Promise<T>, options: { fixtures?: boolean } = {}): Promise<T> {
-  const plane = new ControlPlane({ installFixtures: options.fixtures ?? false, onProgress: (l) => process.stderr.write(`  [plane] ${l}\n`) });
+export async function withControlPlane<T>(fn: (plane: ControlPlane) => Promise<T>, options: { thirdPartyApis?: boolean } = {}): Promise<T> {
+  const plane = new ControlPlane({ thirdPartyApis: options.thirdPartyApis ?? false, onProgress: (l) => process.stderr.write(`  [plane] ${l}\n`) });
   await plane.start();
   try {
     return await fn(plane);

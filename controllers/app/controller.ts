@@ -2,7 +2,8 @@
 import { Apps, IPAllocations, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { App } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
-import { Deployments, NetworkAttachmentDefinitions, Pods, ReplicaSets, Services } from '../../pkg/kube/resources.js';
+import { Deployments, Pods, ReplicaSets, Services } from '../../pkg/kube/resources.js';
+import { NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';

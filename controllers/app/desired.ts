@@ -8,7 +8,7 @@
 // true. Anything else the apiserver or another actor sets stays theirs.
 import type { App, HealthCheck } from '../../pkg/api/types.generated.js';
 import type { Container, Deployment, Probe, Service } from '../../pkg/kube/core-types.js';
-import { networksAnnotation } from '../../pkg/simulators/kubelet/multus.js';
+import { networksAnnotation } from '../../pkg/contracts/multus/index.js';
 import { childLabels, labelKeys, managedBy, networkMemberLabel } from '../shared/labels.js';
 import { canonicalQuantity } from '../../pkg/kube/quantity-canonical.js';
 

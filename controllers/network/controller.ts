@@ -1,7 +1,8 @@
 // The Network controller: what it watches and how events become keys.
 import { Apps, IPAllocations, Networks, NetworkSegments, VirtualMachines } from '../../pkg/api/resources.js';
 import type { App, IPAllocation, Network, NetworkSegment, VirtualMachine } from '../../pkg/api/types.generated.js';
-import { MultiNetworkPolicies, NetworkAttachmentDefinitions, NetworkPolicies } from '../../pkg/kube/resources.js';
+import { NetworkPolicies } from '../../pkg/kube/resources.js';
+import { MultiNetworkPolicies, NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';

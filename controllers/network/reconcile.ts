@@ -3,7 +3,8 @@
 // Stratus allocated excluded from pod IPAM), the policies, and status.
 import { Apps, IPAllocations, Networks, VirtualMachines } from '../../pkg/api/resources.js';
 import type { App, IPAllocation, Network, NetworkSegmentStatus, NetworkUser, VirtualMachine } from '../../pkg/api/types.generated.js';
-import { MultiNetworkPolicies, NetworkAttachmentDefinitions, NetworkPolicies } from '../../pkg/kube/resources.js';
+import { NetworkPolicies } from '../../pkg/kube/resources.js';
+import { MultiNetworkPolicies, NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';

@@ -6,12 +6,11 @@
 import { Networks } from '../../pkg/api/resources.js';
 import type { IPAllocation, Network, NetworkPoolStatus } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
-import { NetworkAttachmentDefinitions } from '../../pkg/kube/resources.js';
+import { NetworkAttachmentDefinitions, networksAnnotation, networkStatusAnnotation, parseNetworks, reportedNetworks } from '../../pkg/contracts/multus/index.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { isControlledBy, type KubeObject } from '../../pkg/runtime/object.js';
 import type { Predicate } from '../../pkg/runtime/predicate/predicates.js';
-import { networkStatusAnnotation, networksAnnotation, parseNetworks, reportedNetworks } from '../../pkg/simulators/kubelet/multus.js';
 import type { IpAllocator } from '../network/allocator.js';
 import { desiredPoolNad, planPool, poolNadName, poolSize, type PoolKind } from './address-pool.js';
 import { applyChild, deleteExact } from './children.js';

@@ -2,7 +2,9 @@
 import { IPAllocations, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
-import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, NetworkAttachmentDefinitions, Pods, Secrets, Services, VirtualMachinePools } from '../../pkg/kube/resources.js';
+import { Pods, Secrets, Services } from '../../pkg/kube/resources.js';
+import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, VirtualMachinePools } from '../../pkg/contracts/kubevirt/index.js';
+import { NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';

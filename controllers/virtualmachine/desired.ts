@@ -1,10 +1,21 @@
 // What a Stratus VirtualMachine becomes in KubeVirt: a VirtualMachine (or a
-// VirtualMachinePool for a group), a Secret with its SSH keys, and a Service
-// for its ports. Pure functions of the spec and the resolved references.
+// VirtualMachinePool for a group), Secrets with its cloud-init data and SSH
+// keys, and a Service for its ports. Pure functions of the spec and the
+// resolved references.
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
+import {
+  kubevirtLabels,
+  type DataVolumeTemplate,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstanceSpec,
+  type VirtualMachinePool,
+  type VirtualMachineSpec as KubeVirtVmSpec,
+  type VmiDisk,
+  type VmiDomain,
+  type VmiVolume,
+} from '../../pkg/contracts/kubevirt/index.js';
 import type { Service } from '../../pkg/kube/core-types.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
-import type { KubeVirtVirtualMachine, VirtualMachinePool, VmiSpec } from '../../pkg/simulators/kubevirt/types.js';
 import { childLabels, labelKeys, managedBy, networkMemberLabel } from '../shared/labels.js';
 import { networkData, type ResolvedInterface } from './addressing.js';
 
@@ -27,28 +38,72 @@ export function sshSecretName(vm: VirtualMachine): string {
   return `${vm.metadata.name}-ssh-keys`;
 }
 
-export function desiredSshSecret(vm: VirtualMachine): KubeObject | undefined {
-  if (!vm.spec.sshKeys?.length) return undefined;
+/** Secret data as the apiserver stores it (data, not stringData), so comparing with what exists stays exact. */
+function secret(vm: VirtualMachine, name: string, data: Record<string, string>): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: sshSecretName(vm), namespace: vm.metadata.namespace, labels: childLabels('virtualMachine', vm.metadata.name!) },
+    metadata: { name, namespace: vm.metadata.namespace, labels: childLabels('virtualMachine', vm.metadata.name!) },
     type: 'Opaque',
-    // data, not stringData: the apiserver stores data, so comparing with what exists stays exact.
-    data: Object.fromEntries(vm.spec.sshKeys.map((k, i) => [`key${i}`, Buffer.from(k).toString('base64')])),
+    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
   };
 }
 
-function templateSpec(vm: VirtualMachine, refs: ResolvedReferences, group: boolean): { spec: VmiSpec; dataVolumeTemplates: KubeVirtVirtualMachine['spec']['dataVolumeTemplates'] } {
+export function desiredSshSecret(vm: VirtualMachine): KubeObject | undefined {
+  if (!vm.spec.sshKeys?.length) return undefined;
+  return secret(vm, sshSecretName(vm), Object.fromEntries(vm.spec.sshKeys.map((k, i) => [`key${i}`, k])));
+}
+
+export function cloudInitSecretName(vm: VirtualMachine): string {
+  return `${vm.metadata.name}-cloud-init`;
+}
+
+/** Inline cloud-init data may not exceed 2,048 bytes in KubeVirt (vmi-create-admitter.go): Stratus's goes in a Secret of its own. */
+interface CloudInitData {
+  /** Absent when the user's own Secret holds the user data. */
+  userdata?: string;
+  networkdata?: string;
+}
+
+function cloudInitData(vm: VirtualMachine, refs: ResolvedReferences, group: boolean): CloudInitData | undefined {
+  const s = vm.spec;
+  const netData = group ? undefined : networkData(refs.interfaces);
+  if (!s.cloudInit && !s.sshKeys?.length && !netData) return undefined;
+  const data: CloudInitData = {};
+  // KubeVirt adds the SSH keys (noCloud propagation) to the user data, so there must be some.
+  if (!s.cloudInit?.userDataSecretRef) data.userdata = s.cloudInit?.userData ?? '#cloud-config\n';
+  if (netData) data.networkdata = netData;
+  return data;
+}
+
+/** The Secret KubeVirt reads the VM's cloud-init data from (secretRef, networkDataSecretRef). */
+export function desiredCloudInitSecret(vm: VirtualMachine, refs: ResolvedReferences): KubeObject | undefined {
+  const data = cloudInitData(vm, refs, vm.spec.replicas !== undefined);
+  if (!data?.userdata && !data?.networkdata) return undefined;
+  return secret(vm, cloudInitSecretName(vm), { ...data });
+}
+
+function cloudInitVolume(vm: VirtualMachine, data: CloudInitData): VmiVolume {
+  const userSecret = vm.spec.cloudInit?.userDataSecretRef?.name;
+  return {
+    name: 'cloudinitdisk',
+    cloudInitNoCloud: {
+      ...(userSecret ? { secretRef: { name: userSecret } } : { secretRef: { name: cloudInitSecretName(vm) } }),
+      ...(data.networkdata ? { networkDataSecretRef: { name: cloudInitSecretName(vm) } } : {}),
+    },
+  };
+}
+
+function templateSpec(vm: VirtualMachine, refs: ResolvedReferences, group: boolean): { spec: VirtualMachineInstanceSpec; dataVolumeTemplates?: DataVolumeTemplate[] } {
   const s = vm.spec;
   const name = vm.metadata.name!;
-  const disks: Record<string, unknown>[] = [{ name: 'rootdisk', disk: { bus: s.rootDisk.bus }, bootOrder: 1 }];
-  const volumes: Record<string, unknown>[] = [
+  const disks: VmiDisk[] = [{ name: 'rootdisk', disk: { bus: s.rootDisk.bus }, bootOrder: 1 }];
+  const volumes: VmiVolume[] = [
     s.rootDisk.image
       ? { name: 'rootdisk', containerDisk: { image: s.rootDisk.image } }
       : { name: 'rootdisk', persistentVolumeClaim: { claimName: refs.claims.get(s.rootDisk.volume!) ?? s.rootDisk.volume! } },
   ];
-  const dataVolumeTemplates: NonNullable<KubeVirtVirtualMachine['spec']['dataVolumeTemplates']> = [];
+  const dataVolumeTemplates: DataVolumeTemplate[] = [];
   for (const d of s.disks ?? []) {
     disks.push({ name: d.name, disk: { bus: d.bus }, ...(d.readOnly ? { readOnly: true } : {}) });
     if (d.volume) {
@@ -65,40 +120,35 @@ function templateSpec(vm: VirtualMachine, refs: ResolvedReferences, group: boole
       volumes.push({ name: d.name, dataVolume: { name: dvName } });
     }
   }
-  const netData = group ? undefined : networkData(refs.interfaces);
-  if (s.cloudInit || s.sshKeys?.length || netData) {
+  const cloudInit = cloudInitData(vm, refs, group);
+  if (cloudInit) {
     disks.push({ name: 'cloudinitdisk', disk: { bus: 'virtio' } });
-    const noCloud: Record<string, unknown> = {};
-    if (s.cloudInit?.userData) noCloud.userData = s.cloudInit.userData;
-    if (s.cloudInit?.userDataSecretRef) noCloud.secretRef = { name: s.cloudInit.userDataSecretRef.name };
-    if (!noCloud.userData && !noCloud.secretRef) noCloud.userData = '#cloud-config\n';
-    if (netData) noCloud.networkData = netData;
-    volumes.push({ name: 'cloudinitdisk', cloudInitNoCloud: noCloud });
+    volumes.push(cloudInitVolume(vm, cloudInit));
   }
   const interfaces = refs.interfaces.map((i) => ({ name: i.name, ...(i.network ? { bridge: {} } : { masquerade: {} }), ...(group ? {} : { macAddress: i.mac }) }));
   const networks = refs.interfaces.map((i) => (i.nad ? { name: i.name, multus: { networkName: i.nad } } : { name: i.name, pod: {} }));
-  const domain: VmiSpec['domain'] & Record<string, unknown> = { devices: { disks: disks as never, interfaces } };
+  const domain: VmiDomain = { devices: { disks, interfaces } };
   if (!s.instancetype) {
     domain.cpu = { cores: s.cpu?.cores ?? 1, ...(s.cpu?.dedicated ? { dedicatedCpuPlacement: true } : {}) };
     const memory = String(s.memory ?? '1Gi');
     domain.memory = { guest: memory };
     domain.resources = { requests: { memory } };
   }
-  const spec: VmiSpec & Record<string, unknown> = { domain, networks, volumes: volumes as never };
+  const spec: VirtualMachineInstanceSpec = { domain, networks, volumes };
   if (s.nodeSelector) spec.nodeSelector = s.nodeSelector;
   if (s.sshKeys?.length) {
     spec.accessCredentials = [{ sshPublicKey: { source: { secret: { secretName: sshSecretName(vm) } }, propagationMethod: { noCloud: {} } } }];
   }
-  return { spec, dataVolumeTemplates: dataVolumeTemplates.length ? dataVolumeTemplates : undefined };
+  return { spec, ...(dataVolumeTemplates.length ? { dataVolumeTemplates } : {}) };
 }
 
 function templateLabels(vm: VirtualMachine): Record<string, string> {
-  const labels: Record<string, string> = { ...(vm.metadata.labels ?? {}), ...managedBy, [labelKeys.virtualMachine]: vm.metadata.name!, 'kubevirt.io/domain': vm.metadata.name! };
+  const labels: Record<string, string> = { ...(vm.metadata.labels ?? {}), ...managedBy, [labelKeys.virtualMachine]: vm.metadata.name!, [kubevirtLabels.domain]: vm.metadata.name! };
   for (const n of vm.spec.networks ?? []) if (n.network) labels[networkMemberLabel(n.network)] = 'true';
   return labels;
 }
 
-function kubevirtSpec(vm: VirtualMachine, refs: ResolvedReferences, group: boolean): KubeVirtVirtualMachine['spec'] {
+function kubevirtSpec(vm: VirtualMachine, refs: ResolvedReferences, group: boolean): KubeVirtVmSpec {
   const { spec, dataVolumeTemplates } = templateSpec(vm, refs, group);
   const annotations: Record<string, string> = { [appliedSpecAnnotation]: JSON.stringify(restartRelevant(vm)) };
   if (vm.spec.restartRequestedAt) annotations[restartAnnotation] = vm.spec.restartRequestedAt;

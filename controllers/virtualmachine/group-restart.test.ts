@@ -1,5 +1,5 @@
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/simulators/kubevirt/types.js';
+import type { VirtualMachine as KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
 import { appliedSpecAnnotation, restartAnnotation, restartRelevant } from './desired.js';
 import { planGroupRestart } from './group-restart.js';
 

@@ -7,7 +7,7 @@
 // ready again, so at most one is down for a restart at any time, and a restart
 // is done when every member runs a VMI that carries the request.
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/simulators/kubevirt/types.js';
+import { hasCondition, type VirtualMachine as KubeVirtVirtualMachine, type VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
 import { appliedSpecAnnotation, restartAnnotation, restartRelevant } from './desired.js';
 import { pendingChanges } from './pending.js';
 
@@ -52,7 +52,7 @@ export function planGroupRestart(vm: VirtualMachine, members: KubeVirtVirtualMac
     return (!asked || annotations[restartAnnotation] === requested) && (!automatic || annotations[appliedSpecAnnotation] === applied);
   };
   // Readiness from the VMIs themselves: a member's VM status lags its fresh VMI.
-  const ready = (m: KubeVirtVirtualMachine) => !!live.get(m.metadata.name!)?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  const ready = (m: KubeVirtVirtualMachine) => hasCondition(live.get(m.metadata.name!), 'Ready');
   const settled = members.every((m) => ready(m) && current(m)) && live.size === vmis.length;
   if (!settled) return out;
   const next = todo.sort((a, b) => memberIndex(a.metadata.name!) - memberIndex(b.metadata.name!))[0]!;

@@ -1,7 +1,7 @@
 // Which spec changes wait for a restart: the restart-relevant fields that
 // differ from what the running instance was started with.
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
-import type { VirtualMachineInstance } from '../../pkg/simulators/kubevirt/types.js';
+import type { VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
 import { deepEqual } from '../../pkg/util/equality.js';
 import { appliedSpecAnnotation, restartRelevant } from './desired.js';
 

@@ -4,7 +4,15 @@
 import { Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
-import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, Pods, Secrets, Services, VirtualMachinePools } from '../../pkg/kube/resources.js';
+import { Pods, Secrets, Services } from '../../pkg/kube/resources.js';
+import {
+  KubeVirtVirtualMachineInstances,
+  KubeVirtVirtualMachines,
+  VirtualMachinePools,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstance,
+  type VirtualMachinePool,
+} from '../../pkg/contracts/kubevirt/index.js';
 import { parseCidr } from '../../pkg/net/ipv4.js';
 import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
@@ -14,7 +22,6 @@ import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
 import type { ReconcileContext, Reconciler, Request } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { isControlledBy } from '../../pkg/runtime/object.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from '../../pkg/simulators/kubevirt/types.js';
 import type { IpAllocator } from '../network/allocator.js';
 import { vmNadName } from '../network/nad.js';
 import { AddressPools } from '../shared/address-pools.js';
@@ -23,6 +30,8 @@ import { childLabels } from '../shared/labels.js';
 import { volumesOfVm } from '../shared/references.js';
 import { interfacesOf, stableMac, type ResolvedInterface } from './addressing.js';
 import {
+  cloudInitSecretName,
+  desiredCloudInitSecret,
   desiredKubeVirtVm,
   desiredPool,
   desiredService,
@@ -152,9 +161,14 @@ export class VirtualMachineReconciler implements Reconciler {
   }
 
   private async applyChildren(vm: VirtualMachine, refs: ResolvedReferences, group: boolean, o: VmObservation): Promise<void> {
-    const secret = desiredSshSecret(vm);
-    if (secret) await applyChild(this.client, this.cache, Secrets, vm, secret);
-    else await this.deleteOwned(vm, Secrets, sshSecretName(vm));
+    // The Secrets first: KubeVirt reads them when the VM starts.
+    for (const [name, secret] of [
+      [sshSecretName(vm), desiredSshSecret(vm)],
+      [cloudInitSecretName(vm), desiredCloudInitSecret(vm, refs)],
+    ] as const) {
+      if (secret) await applyChild(this.client, this.cache, Secrets, vm, secret);
+      else await this.deleteOwned(vm, Secrets, name);
+    }
     if (group) await applyChild(this.client, this.cache, VirtualMachinePools, vm, desiredPool(vm, refs));
     else await applyChild(this.client, this.cache, KubeVirtVirtualMachines, vm, desiredKubeVirtVm(vm, refs));
     const service = desiredService(vm);
@@ -214,17 +228,20 @@ export class VirtualMachineReconciler implements Reconciler {
    * restart is recognised as done even after a controller crash.
    */
   private async restartIfAsked(vm: VirtualMachine, o: VmObservation, ctx: ReconcileContext): Promise<void> {
-    const vmi = o.vmi;
+    // Only a live VMI tells: the cached one may be the previous instance, still being deleted,
+    // while KubeVirt already runs a new one that the cache has not shown yet.
+    const vmi = o.vmi && !o.vmi.metadata.deletionTimestamp ? o.vmi : undefined;
     const requested = vm.spec.restartRequestedAt;
-    const running = !!vmi && !vmi.metadata.deletionTimestamp && vm.spec.powerState === 'Running';
+    const wantRunning = vm.spec.powerState === 'Running';
     let reason: string | undefined;
     if (requested && requested !== vm.status?.restartedAt) {
-      if (!running || vmi.metadata.annotations?.[restartAnnotation] === requested) o.restartedAt = requested;
-      else reason = `restart requested at ${requested}`;
+      if (!wantRunning || vmi?.metadata.annotations?.[restartAnnotation] === requested) o.restartedAt = requested;
+      else if (vmi) reason = `restart requested at ${requested}`;
     }
-    if (!reason && running && vm.spec.updatePolicy === 'Automatic' && o.pendingChanges.length) {
+    if (!reason && vmi && wantRunning && vm.spec.updatePolicy === 'Automatic' && o.pendingChanges.length) {
       reason = `applying ${o.pendingChanges.join(', ')} (updatePolicy Automatic)`;
     }
+    // With no live VMI yet, the next one's arrival brings the VM back here.
     if (!reason || !vmi) return;
     try {
       await this.client.delete(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { preconditions: { uid: vmi.metadata.uid } });

@@ -3,7 +3,7 @@
 // Ready; a running one when KubeVirt says it is ready.
 import type { NetworkPoolStatus, VirtualMachine, VirtualMachineStatus } from '../../pkg/api/types.generated.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from '../../pkg/simulators/kubevirt/types.js';
+import { conditionOf, type VirtualMachine as KubeVirtVirtualMachine, type VirtualMachineInstance, type VirtualMachinePool } from '../../pkg/contracts/kubevirt/index.js';
 import { formatSelector } from '../../pkg/runtime/labels.js';
 import { groupSelector } from './desired.js';
 
@@ -58,8 +58,11 @@ function phaseOf(printable: string | undefined, wantRunning: boolean): Phase {
 
 /** The message KubeVirt gives for a failing VM: the condition that explains it. */
 function kubevirtMessage(vm: KubeVirtVirtualMachine): string {
-  const c = vm.status?.conditions ?? [];
-  const explain = c.find((x) => x.type === 'Synchronized' && x.status === 'False') ?? c.find((x) => x.type === 'PodScheduled' && x.status === 'False') ?? c.find((x) => x.type === 'Failure' && x.status === 'True');
+  const when = (type: string, status: string) => {
+    const c = conditionOf(vm, type);
+    return c?.status === status ? c : undefined;
+  };
+  const explain = when('Synchronized', 'False') ?? when('PodScheduled', 'False') ?? when('Failure', 'True');
   return explain?.message || `KubeVirt reports ${vm.status?.printableStatus}`;
 }
 

@@ -2,7 +2,8 @@
 import { Apps, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { App, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
-import { DataVolumes, PersistentVolumeClaims, StorageClasses } from '../../pkg/kube/resources.js';
+import { PersistentVolumeClaims, StorageClasses } from '../../pkg/kube/resources.js';
+import { DataVolumes } from '../../pkg/contracts/cdi/index.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';

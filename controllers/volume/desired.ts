@@ -2,7 +2,7 @@
 // a CDI DataVolume (which makes the claim) when data is imported or cloned.
 import type { Volume } from '../../pkg/api/types.generated.js';
 import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
-import type { DataVolume } from '../../pkg/simulators/cdi/types.js';
+import type { DataVolume } from '../../pkg/contracts/cdi/index.js';
 import { childLabels } from '../shared/labels.js';
 
 /** The claim holds the data; it is named after the Volume. */

@@ -3,7 +3,8 @@
 import { Apps, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { App, VirtualMachine, Volume, VolumeUser } from '../../pkg/api/types.generated.js';
 import type { PersistentVolumeClaim, StorageClass } from '../../pkg/kube/core-types.js';
-import { DataVolumes, PersistentVolumeClaims, StorageClasses } from '../../pkg/kube/resources.js';
+import { PersistentVolumeClaims, StorageClasses } from '../../pkg/kube/resources.js';
+import { DataVolumes, type DataVolume } from '../../pkg/contracts/cdi/index.js';
 import { isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
@@ -13,7 +14,6 @@ import type { ReconcileContext, Reconciler, Request } from '../../pkg/runtime/co
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { isControlledBy, type KubeObject } from '../../pkg/runtime/object.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
-import type { DataVolume } from '../../pkg/simulators/cdi/types.js';
 import { applyChild, ChildConflictError } from '../shared/children.js';
 import { volumeIndex } from '../shared/references.js';
 import { claimGrowth, claimName, desiredClaim, desiredDataVolume, importsData } from './desired.js';

@@ -1,6 +1,6 @@
 import type { Volume } from '../../pkg/api/types.generated.js';
 import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
-import type { DataVolume } from '../../pkg/simulators/cdi/types.js';
+import type { DataVolume } from '../../pkg/contracts/cdi/index.js';
 import { volumeStatus, type VolumeObservation } from './status.js';
 
 const volume: Volume = {

@@ -5,7 +5,7 @@ import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
 import { parseQuantity } from '../../pkg/kube/quantity.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
 import { describeUsers, listedUsers } from '../shared/users.js';
-import type { DataVolume } from '../../pkg/simulators/cdi/types.js';
+import type { DataVolume } from '../../pkg/contracts/cdi/index.js';
 
 export interface VolumeObservation {
   claim?: PersistentVolumeClaim;

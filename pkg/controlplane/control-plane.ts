@@ -1,5 +1,7 @@
 // Starts and stops a real Kubernetes control plane on this machine: etcd,
-// kube-apiserver and kube-controller-manager, built from the upstream modules.
+// kube-apiserver and kube-controller-manager, built from the upstream modules,
+// serving the third-party APIs Stratus drives with their upstream CRDs and
+// KubeVirt's and CDI's admission webhooks (hack/upstream).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +11,14 @@ import { ensureBinaries, type ControlPlaneBinaries } from './binaries.js';
 import { etcdArgs, kubeApiserverArgs, kubeControllerManagerArgs, type EtcdPorts } from './components.js';
 import { getStatus, waitHealthy } from './health.js';
 import { ManagedProcess } from './managed-process.js';
-import { ensurePki, readPem, type PkiFiles } from './pki-files.js';
+import { ensureAdmissionPki, ensurePki, readPem, type PkiFiles } from './pki-files.js';
 import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
-import { installFixtureCrds } from './fixtures.js';
+import { admissionArgs, pointWebhooksAt } from './admission.js';
+import { ensureUpstream, readObjects, type UpstreamApis } from './upstream.js';
+import { Client } from '../runtime/client/client.js';
+import { RestClient } from '../runtime/client/rest-client.js';
+import { installCrds } from '../kube/crds.js';
+import { MutatingWebhookConfigurations, ValidatingWebhookConfigurations } from '../kube/resources.js';
 
 export interface ControlPlaneOptions {
   /**
@@ -26,14 +33,19 @@ export interface ControlPlaneOptions {
   onProgress?: (line: string) => void;
   /** Called when a component exits without being asked to. */
   onUnexpectedExit?: (component: string, code: number | null) => void;
-  /** Whether to install the third-party fixture CRDs (KubeVirt, CDI, Multus). Default true. */
-  installFixtures?: boolean;
+  /**
+   * Whether to serve the third-party APIs (KubeVirt, CDI, Multus, CSI
+   * snapshots, Gateway API) with their upstream CRDs, and KubeVirt's
+   * and CDI's admission webhooks. Default true.
+   */
+  thirdPartyApis?: boolean;
   startTimeoutMs?: number;
 }
 
 interface Ports extends EtcdPorts {
   apiserver: number;
   controllerManager: number;
+  admission: number;
 }
 
 export class ControlPlane {
@@ -46,6 +58,8 @@ export class ControlPlane {
   private etcd?: ManagedProcess;
   private apiserver?: ManagedProcess;
   private controllerManager?: ManagedProcess;
+  private admission?: ManagedProcess;
+  private upstream?: UpstreamApis;
   private stopping = false;
 
   constructor(options: ControlPlaneOptions = {}) {
@@ -90,6 +104,7 @@ export class ControlPlane {
     const timeout = this.options.startTimeoutMs ?? 90_000;
     const began = Date.now();
     this.binaries = await ensureBinaries((line) => this.progress(line));
+    if (this.options.thirdPartyApis !== false) this.upstream = await ensureUpstream((line) => this.progress(line));
     this.pki = await ensurePki(join(this.dir, 'pki'));
     this.ports = await this.choosePorts();
 
@@ -100,10 +115,7 @@ export class ControlPlane {
     this.writeKubeconfigs();
     this.progress('starting kube-controller-manager');
     await this.startControllerManager(timeout);
-    if (this.options.installFixtures !== false) {
-      this.progress('installing KubeVirt, CDI and Multus API definitions');
-      await installFixtureCrds(this.kubeConfig());
-    }
+    if (this.upstream) await this.serveThirdPartyApis(this.upstream, timeout);
     this.progress(`control plane ready at ${this.server} in ${((Date.now() - began) / 1000).toFixed(1)}s`);
   }
 
@@ -116,6 +128,7 @@ export class ControlPlane {
       peer: await freePort(previous.peer),
       apiserver: await freePort(previous.apiserver),
       controllerManager: await freePort(previous.controllerManager),
+      admission: await freePort(previous.admission),
     };
     writeFileSync(file, JSON.stringify(ports));
     return ports;
@@ -130,7 +143,7 @@ export class ControlPlane {
   }
 
   private isCurrent(proc: ManagedProcess): boolean {
-    return proc === this.etcd || proc === this.apiserver || proc === this.controllerManager;
+    return proc === this.etcd || proc === this.apiserver || proc === this.controllerManager || proc === this.admission;
   }
 
   private async waitFor(proc: ManagedProcess, url: string, timeoutMs: number, tls = {}): Promise<void> {
@@ -177,6 +190,32 @@ export class ControlPlane {
     await this.waitFor(this.controllerManager, `https://127.0.0.1:${this.ports!.controllerManager}/healthz`, timeoutMs, {
       insecure: true,
     });
+  }
+
+  /**
+   * The upstream CRDs, then KubeVirt's and CDI's webhooks: the admission server's
+   * informers need the CRDs served, and its webhooks are registered only once
+   * it answers, so no request meets a webhook that is not there yet.
+   */
+  private async serveThirdPartyApis(upstream: UpstreamApis, timeoutMs: number): Promise<void> {
+    const rest = new RestClient(this.kubeConfig());
+    try {
+      const client = new Client(rest, 'stratus-controlplane');
+      const crds = [...readObjects(upstream.crdDir).values()];
+      this.progress(`installing ${crds.length} upstream CRDs (KubeVirt, CDI, Multus, CSI snapshots, Gateway API)`);
+      await installCrds(client, crds, timeoutMs);
+      const pki = await ensureAdmissionPki(join(this.dir, 'pki'));
+      const port = this.ports!.admission;
+      this.progress('starting the KubeVirt and CDI admission webhooks');
+      this.admission = this.launch('stratus-admission', upstream.admissionServer, admissionArgs({ kubeconfig: this.adminKubeconfigPath, cert: pki.cert, key: pki.key, port }));
+      await this.waitFor(this.admission, `https://127.0.0.1:${port}/healthz`, timeoutMs, { ca: readPem(pki.caCert) });
+      for (const config of pointWebhooksAt([...readObjects(upstream.admissionDir).values()], `https://127.0.0.1:${port}`, readPem(pki.caCert))) {
+        const type = config.kind === 'MutatingWebhookConfiguration' ? MutatingWebhookConfigurations : ValidatingWebhookConfigurations;
+        await client.apply(type, config, { force: true });
+      }
+    } finally {
+      rest.close();
+    }
   }
 
   private adminTls(): { ca: string; cert: string; key: string } {
@@ -228,6 +267,7 @@ export class ControlPlane {
   async stop(): Promise<void> {
     this.stopping = true;
     // Reverse order of start: clients before the servers they use.
+    await this.admission?.stop();
     await this.controllerManager?.stop();
     await this.apiserver?.stop();
     await this.etcd?.stop();

@@ -106,3 +106,26 @@ export async function ensurePki(dir: string): Promise<PkiFiles> {
 export function readPem(path: string): string {
   return readFileSync(path, 'utf8');
 }
+
+export interface AdmissionPkiFiles {
+  caCert: string;
+  cert: string;
+  key: string;
+}
+
+/**
+ * The admission server's serving certificate, from a CA of its own (the
+ * webhook configurations' caBundle), so a state folder kept from before the
+ * admission server existed gains one without touching the cluster's CA.
+ */
+export async function ensureAdmissionPki(dir: string): Promise<AdmissionPkiFiles> {
+  const files = { caCert: join(dir, 'admission-ca.crt'), cert: join(dir, 'admission.crt'), key: join(dir, 'admission.key') };
+  if (existsSync(files.key)) return files;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const ca = await createCertificateAuthority('stratus-admission-ca');
+  writeFileSync(files.caCert, ca.certPem);
+  const serving = await issueCertificate(ca, { commonName: 'stratus-admission', usage: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  writeFileSync(files.cert, serving.certPem);
+  writeFileSync(files.key, serving.keyPem, { mode: 0o600 });
+  return files;
+}

@@ -34,6 +34,20 @@ function matcherOf(requirements: LabelSelectorRequirement[]): LabelMatcher {
 }
 
 /** Structured selector → requirements. An empty selector matches everything. */
+const operators = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+const isOperator = (op: string): op is LabelSelectorRequirement['operator'] => (operators as readonly string[]).includes(op);
+
+/** A selector as an API object spells it (operator any string), checked as apimachinery's LabelSelectorAsSelector checks it. */
+export function parseLabelSelector(s: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }): LabelSelector {
+  return {
+    ...(s.matchLabels ? { matchLabels: s.matchLabels } : {}),
+    matchExpressions: (s.matchExpressions ?? []).map((e) => {
+      if (!isOperator(e.operator)) throw new Error(`${JSON.stringify(e.operator)} is not a valid label selector operator`);
+      return { key: e.key, operator: e.operator, ...(e.values ? { values: e.values } : {}) };
+    }),
+  };
+}
+
 export function requirementsOf(selector: LabelSelector): LabelSelectorRequirement[] {
   return [
     ...Object.entries(selector.matchLabels ?? {}).map(([key, v]) => ({ key, operator: 'In' as const, values: [v] })),

@@ -4,9 +4,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import { silentLogger } from '../runtime/log/logger.js';
+import { RestClient } from '../runtime/client/rest-client.js';
 import { Manager } from '../runtime/manager/manager.js';
 import { registerCdi, type CdiSimOptions } from './cdi/index.js';
 import { registerKubelet, type KubeletSimOptions } from './kubelet/index.js';
+import { kubevirtControllerKubeConfig } from './kubevirt/identity.js';
 import { registerKubeVirt, type KubeVirtSimOptions } from './kubevirt/index.js';
 import { registerStorage, type StorageSimOptions } from './storage/index.js';
 import { registerMetrics, type MetricsSimOptions } from './metrics/index.js';
@@ -37,7 +39,9 @@ export async function startSimulators(kubeConfig: KubeConfig, options: Simulator
   if (options.kubelet !== false) registerKubelet(manager, options.kubelet ?? {});
   if (options.storage !== false) registerStorage(manager, options.storage ?? {});
   if (options.cdi !== false) registerCdi(manager, options.cdi ?? {});
-  if (options.kubevirt !== false) registerKubeVirt(manager, options.kubevirt ?? {});
+  // KubeVirt writes as its own service account, whom virt-api's admission trusts.
+  const kubevirtRest = options.kubevirt !== false ? new RestClient(await kubevirtControllerKubeConfig(manager.client, kubeConfig), { userAgent: 'virt-controller' }) : undefined;
+  if (kubevirtRest) registerKubeVirt(manager, kubevirtRest, options.kubevirt || {});
   if (options.metrics !== false) registerMetrics(manager, options.metrics ?? {});
   const controller = new AbortController();
   const running = manager.start(controller.signal);
@@ -47,6 +51,7 @@ export async function startSimulators(kubeConfig: KubeConfig, options: Simulator
     async stop() {
       controller.abort();
       await running;
+      kubevirtRest?.close();
     },
   };
 }

@@ -8,7 +8,8 @@ import { Apps, IPAllocations, Networks, VirtualMachines } from '../../pkg/api/re
 import type { App, IPAllocation, Network, VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { RunningOperator } from '../../pkg/cli/operator.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
-import { NetworkAttachmentDefinitions, Pods } from '../../pkg/kube/resources.js';
+import { Pods } from '../../pkg/kube/resources.js';
+import { NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';

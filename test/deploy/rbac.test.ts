@@ -9,6 +9,11 @@ import { stringify } from 'yaml';
 import { stratusAdmissionPolicies, stratusCrds } from '../../pkg/api/install.js';
 import * as apiResources from '../../pkg/api/resources.js';
 import * as kubeResources from '../../pkg/kube/resources.js';
+import * as cdiResources from '../../pkg/contracts/cdi/resources.js';
+import * as csiSnapshotResources from '../../pkg/contracts/csi-snapshot/resources.js';
+import * as gatewayResources from '../../pkg/contracts/gateway/resources.js';
+import * as kubevirtResources from '../../pkg/contracts/kubevirt/resources.js';
+import * as multusResources from '../../pkg/contracts/multus/resources.js';
 import { Volumes, VirtualMachines } from '../../pkg/api/resources.js';
 import type { Volume, VirtualMachine } from '../../pkg/api/types.generated.js';
 import { PersistentVolumeClaims } from '../../pkg/kube/resources.js';
@@ -470,13 +475,14 @@ describe('the controllers running as the ServiceAccount', () => {
 
 // ---------------------------------------------------------------------------
 // A scan of controllers/ for API calls whose resource type is a named
-// constant (pkg/kube/resources.ts, pkg/api/resources.ts), mapped to the verbs
+// constant (pkg/kube/resources.ts, pkg/api/resources.ts, pkg/contracts/*/resources.ts), mapped to the verbs
 // they need. Calls through a variable (e.g. `type`) are not resolvable here;
 // the table covers them by review.
 // ---------------------------------------------------------------------------
 function scanControllers(): Set<string> {
   const types = new Map<string, { group: string; resource: string }>();
-  for (const [name, value] of Object.entries({ ...kubeResources, ...apiResources })) {
+  const handles = { ...kubeResources, ...apiResources, ...cdiResources, ...csiSnapshotResources, ...gatewayResources, ...kubevirtResources, ...multusResources };
+  for (const [name, value] of Object.entries(handles)) {
     if (value && typeof value === 'object' && 'resource' in value && 'group' in value) types.set(name, value as { group: string; resource: string });
   }
   const files: string[] = [];

@@ -1,8 +1,13 @@
 // Simulated KubeVirt: run strategies drive the VMI through its phases to a
 // Ready VM; image errors surface with KubeVirt's names; pools scale.
-import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, VirtualMachinePools } from '../../pkg/kube/resources.js';
+import {
+  KubeVirtVirtualMachineInstances,
+  KubeVirtVirtualMachines,
+  VirtualMachinePools,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstance,
+} from '../../pkg/contracts/kubevirt/index.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/simulators/kubevirt/types.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 
 let client: Client;
@@ -23,7 +28,7 @@ function vm(name: string, runStrategy: string, image = 'quay.io/containerdisks/f
     kind: 'VirtualMachine',
     metadata: { name, namespace: ns },
     spec: {
-      runStrategy: runStrategy as KubeVirtVirtualMachine['spec']['runStrategy'],
+      runStrategy,
       template: {
         metadata: { labels: { 'kubevirt.io/domain': name } },
         spec: {

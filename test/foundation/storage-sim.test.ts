@@ -1,9 +1,9 @@
 // Simulated storage and CDI: claims are provisioned and grow on request;
 // DataVolumes import into a Bound claim and reach Succeeded.
 import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
-import { DataVolumes, PersistentVolumeClaims, PersistentVolumes } from '../../pkg/kube/resources.js';
+import { PersistentVolumeClaims, PersistentVolumes } from '../../pkg/kube/resources.js';
+import { DataVolumes, type DataVolume } from '../../pkg/contracts/cdi/index.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import type { DataVolume } from '../../pkg/simulators/cdi/types.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 
 let client: Client;

@@ -2,7 +2,7 @@
 // kubectl can use, and on Ctrl-C (SIGINT) leaves no process and no temporary
 // folder behind.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../pkg/util/package-root.js';
@@ -27,8 +27,14 @@ function childPids(pid: number): number[] {
 
 it('runs until SIGINT, then stops every process and removes its temporary state', async () => {
   const work = mkdtempSync(join(tmpdir(), 'stratus-up-test-'));
-  const planeDirsBefore = new Set(readdirSync(tmpdir()).filter((d) => /^stratus-[A-Za-z0-9]{6}$/.test(d)));
-  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'stratus.js'), 'up', '--health-address', '127.0.0.1:0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A temporary folder of its own: other test files start planes in the shared one meanwhile.
+  const temp = join(work, 'tmp');
+  mkdirSync(temp);
+  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'stratus.js'), 'up', '--health-address', '127.0.0.1:0'], {
+    cwd: work,
+    env: { ...process.env, TMPDIR: temp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -52,8 +58,7 @@ it('runs until SIGINT, then stops every process and removes its temporary state'
     if (code !== 0) throw new Error(`stratus up exited with ${code}:\n${output}`);
     expect(output).toContain('stratus: stopped');
     for (const pid of planeProcesses) expect(alive(pid)).toBe(false);
-    const leftover = readdirSync(tmpdir()).filter((d) => /^stratus-[A-Za-z0-9]{6}$/.test(d) && !planeDirsBefore.has(d));
-    expect(leftover).toEqual([]);
+    expect(readdirSync(temp).filter((d) => /^stratus-[A-Za-z0-9]{6}$/.test(d))).toEqual([]);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(work, { recursive: true, force: true });

@@ -5,8 +5,18 @@ import { stringify } from 'yaml';
 import { Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { RunningOperator } from '../../pkg/cli/operator.js';
-import { DataVolumes, KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, MultiNetworkPolicies, NetworkPolicies, PersistentVolumeClaims, Pods, VirtualMachinePools } from '../../pkg/kube/resources.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from '../../pkg/simulators/kubevirt/types.js';
+import { NetworkPolicies, PersistentVolumeClaims, Pods } from '../../pkg/kube/resources.js';
+import { DataVolumes } from '../../pkg/contracts/cdi/index.js';
+import {
+  KubeVirtVirtualMachineInstances,
+  KubeVirtVirtualMachines,
+  memberSpecOf,
+  VirtualMachinePools,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstance,
+  type VirtualMachinePool,
+} from '../../pkg/contracts/kubevirt/index.js';
+import { MultiNetworkPolicies } from '../../pkg/contracts/multus/index.js';
 import { sleep } from '../../pkg/util/sleep.js';
 import type { PersistentVolumeClaim, Pod } from '../../pkg/kube/core-types.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
@@ -118,7 +128,7 @@ it("gives a group's members addresses from the group's pool on its Network", asy
   const vm = await client.get<VirtualMachine>(VirtualMachines, ns, 'nodes');
   expect(vm.status?.networks).toEqual([{ name: 'grid', attachmentDefinition: 'grid.group.nodes', allocated: 3, addresses: ['10.80.0.2', '10.80.0.3', '10.80.0.4'] }]);
   const pool = await client.get<VirtualMachinePool>(VirtualMachinePools, ns, 'nodes');
-  expect(pool.spec.virtualMachineTemplate.spec.template.spec.networks).toEqual([{ name: 'default', pod: {} }, { name: 'grid', multus: { networkName: `${ns}/grid.group.nodes` } }]);
+  expect(memberSpecOf(pool).template.spec?.networks).toEqual([{ name: 'default', pod: {} }, { name: 'grid', multus: { networkName: `${ns}/grid.group.nodes` } }]);
 
   const leased = async (count: number) =>
     eventually(async () => {

@@ -4,12 +4,19 @@
 import { stringify } from 'yaml';
 import { IPAllocations, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { IPAllocation, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
-import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, NetworkAttachmentDefinitions, PersistentVolumeClaims } from '../../pkg/kube/resources.js';
+import { PersistentVolumeClaims, Secrets } from '../../pkg/kube/resources.js';
+import {
+  KubeVirtVirtualMachineInstances,
+  KubeVirtVirtualMachines,
+  templateSpecOf,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstance,
+} from '../../pkg/contracts/kubevirt/index.js';
+import { NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.js';
 import type { RunningOperator } from '../../pkg/cli/operator.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/runtime/object.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/simulators/kubevirt/types.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { exampleIn, settled, startTestOperator } from '../support/operator.js';
 
@@ -51,12 +58,15 @@ it('makes the VM example Ready with its disk, network and fixed address in KubeV
 
   const kv = await get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, 'web-1');
   expect(kv.spec.runStrategy).toBe('Always');
-  const template = kv.spec.template.spec;
+  const template = templateSpecOf(kv);
   expect(template.volumes).toEqual(expect.arrayContaining([{ name: 'rootdisk', persistentVolumeClaim: { claimName: 'web-1-root' } }]));
   expect(template.networks).toEqual([{ name: 'default', pod: {} }, { name: 'backend', multus: { networkName: `${ns}/backend.vm` } }]);
   expect(template.domain.cpu?.cores).toBe(2);
+  // The network data is in Stratus's cloud-init Secret, which KubeVirt reads through networkDataSecretRef.
   const cloudInit = template.volumes?.find((v) => v.name === 'cloudinitdisk')?.cloudInitNoCloud;
-  expect(cloudInit?.networkData).toContain('192.168.50.10/24');
+  expect(cloudInit).toEqual({ secretRef: { name: 'web-1-cloud-init' }, networkDataSecretRef: { name: 'web-1-cloud-init' } });
+  const secret = await client.get<KubeObject & { data: Record<string, string> }>(Secrets, ns, 'web-1-cloud-init');
+  expect(Buffer.from(secret.data.networkdata!, 'base64').toString()).toContain('192.168.50.10/24');
 
   const status = (await get<VirtualMachine>(VirtualMachines, 'web-1')).status!;
   expect(status).toMatchObject({ phase: 'Running', powerState: 'Running', serviceName: 'web-1' });
@@ -130,11 +140,26 @@ it('gives a contested fixed address to exactly one VM and reports the conflict o
   expect(await client.tryGet(KubeVirtVirtualMachines, ns, loser[0]!.metadata.name!)).toBeUndefined();
 });
 
+it('starts a VM whose cloud-init is larger than KubeVirt allows inline, from a Secret Stratus owns', async () => {
+  // KubeVirt refuses inline user data over 2,048 bytes (test/foundation/admission.test.ts); users' scripts often are.
+  const userData = `#cloud-config\nwrite_files:\n  - path: /etc/motd\n    content: ${'x'.repeat(3072)}\n`;
+  await client.create(VirtualMachines, vm('big-init', { cloudInit: { userData } }));
+  await eventually(async () => ready(await get<VirtualMachine>(VirtualMachines, 'big-init')), 60_000, 'the VM with 3 KB of cloud-init Ready');
+
+  const owner = await get<VirtualMachine>(VirtualMachines, 'big-init');
+  const secret = await client.get<KubeObject & { data: Record<string, string> }>(Secrets, ns, 'big-init-cloud-init');
+  expect(Buffer.from(secret.data.userdata!, 'base64').toString()).toBe(userData);
+  expect(secret.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'VirtualMachine', name: 'big-init', uid: owner.metadata.uid, controller: true })]);
+  expect(secret.metadata.managedFields).toEqual([expect.objectContaining({ manager: 'stratus', operation: 'Apply' })]);
+  const volume = templateSpecOf(await get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, 'big-init')).volumes?.find((v) => v.name === 'cloudinitdisk');
+  expect(volume?.cloudInitNoCloud).toEqual({ secretRef: { name: 'big-init-cloud-init' } });
+});
+
 it('makes no API writes in steady state, even when woken', async () => {
   const before = await settled([operator]);
   // A user's annotation wakes every controller for every object; nothing about them changed.
   for (const [type, names] of [
-    [VirtualMachines, ['web-1', 'twin-a', 'twin-b']],
+    [VirtualMachines, ['web-1', 'twin-a', 'twin-b', 'big-init']],
     [Volumes, ['web-1-root']],
     [Networks, ['backend']],
   ] as const) {

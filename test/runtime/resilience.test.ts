@@ -21,7 +21,7 @@ let proxy: FreezeProxy;
 let direct: Client;
 
 beforeAll(async () => {
-  plane = new ControlPlane({ installFixtures: false });
+  plane = new ControlPlane({ thirdPartyApis: false });
   await plane.start();
   direct = new Client(new RestClient(plane.kubeConfig()));
   proxy = new FreezeProxy({ host: '127.0.0.1', port: Number(new URL(plane.server).port) });
@@ -63,6 +63,10 @@ it('recovers from a stalled watch, an apiserver restart and a compacted resource
   try {
     for (const name of ['a', 'b', 'c']) await direct.create(ConfigMaps, cm(name, '1'));
     await eventually(async () => ['a', 'b', 'c'].every((n) => reconciles.get(n) === 1), 20_000, 'a, b, c reconciled');
+    // Only a watch that is up can stall: one still being set up when the proxy freezes fails
+    // as an error instead (seen under a loaded machine). A change made now arrives through it.
+    await direct.create(ConfigMaps, cm('live', '1'));
+    await eventually(async () => events.includes('add live'), 20_000, 'the watch delivering');
     const listsBefore = informer.stats.lists;
 
     // The connection goes silent; meanwhile the world changes.

@@ -5,7 +5,8 @@
 import { Apps, Scalers, VirtualMachines } from '../../pkg/api/resources.js';
 import type { App, Scaler, VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { RunningOperator } from '../../pkg/cli/operator.js';
-import { ConfigMaps, Deployments, KubeVirtVirtualMachines } from '../../pkg/kube/resources.js';
+import { ConfigMaps, Deployments } from '../../pkg/kube/resources.js';
+import { KubeVirtVirtualMachines } from '../../pkg/contracts/kubevirt/index.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import { sleep } from '../../pkg/util/sleep.js';

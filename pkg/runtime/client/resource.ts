@@ -13,6 +13,10 @@ export interface ResourceType extends GroupVersionResource {
   namespaced: boolean;
 }
 
+export function resourceType(group: string, version: string, resource: string, kind: string, namespaced = true): ResourceType {
+  return { group, version, resource, kind, namespaced };
+}
+
 export function apiVersionOf(gv: { group: string; version: string }): string {
   return gv.group ? `${gv.group}/${gv.version}` : gv.version;
 }

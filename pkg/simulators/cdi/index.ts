@@ -1,6 +1,7 @@
 // The simulated CDI.
 import type { PersistentVolumeClaim } from '../../kube/core-types.js';
-import { DataVolumes, PersistentVolumeClaims } from '../../kube/resources.js';
+import { PersistentVolumeClaims } from '../../kube/resources.js';
+import { DataVolumes, type DataVolume } from '../../contracts/cdi/index.js';
 import { Client } from '../../runtime/client/client.js';
 import { Controller } from '../../runtime/controller/controller.js';
 import { EventRecorder } from '../../runtime/events/recorder.js';
@@ -10,12 +11,10 @@ import { keyOf } from '../../runtime/object.js';
 import { StageClock } from '../clock.js';
 import { defaultCdiOptions, type CdiSimOptions } from './options.js';
 import { DataVolumeReconciler } from './reconciler.js';
-import type { DataVolume } from './types.js';
 
 const cloneSourceIndex = 'clone-source';
 
 export { defaultCdiOptions, realisticCdi, type CdiSimOptions } from './options.js';
-export type { DataVolume } from './types.js';
 
 export function registerCdi(mgr: Manager, options: Partial<CdiSimOptions> = {}): void {
   const o: CdiSimOptions = { ...defaultCdiOptions, ...options };

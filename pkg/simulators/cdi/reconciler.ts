@@ -1,7 +1,8 @@
 // The simulated CDI controller: gives each DataVolume its claim and walks it
 // through CDI's phases to Succeeded.
 import type { PersistentVolumeClaim } from '../../kube/core-types.js';
-import { DataVolumes, PersistentVolumeClaims } from '../../kube/resources.js';
+import { PersistentVolumeClaims } from '../../kube/resources.js';
+import { DataVolumes, type DataVolume } from '../../contracts/cdi/index.js';
 import { isAlreadyExists, isNotFound } from '../../runtime/client/api-error.js';
 import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
@@ -13,7 +14,6 @@ import { rfc3339, type StageClock } from '../clock.js';
 import { injectFailureAnnotation } from '../kubelet/options.js';
 import { cdiAnnotations, type CdiSimOptions } from './options.js';
 import { sourceKind, sourceUrl, transferStatus } from './transfer.js';
-import type { DataVolume } from './types.js';
 
 export function claimFor(dv: DataVolume): PersistentVolumeClaim {
   const spec = dv.spec.pvc ?? dv.spec.storage ?? {};
@@ -40,9 +40,9 @@ export function claimFor(dv: DataVolume): PersistentVolumeClaim {
     },
     spec: {
       accessModes: spec.accessModes ?? ['ReadWriteOnce'],
-      resources: { requests: { storage: spec.resources?.requests?.storage ?? '1Gi' } },
+      resources: { requests: { storage: String(spec.resources?.requests?.storage ?? '1Gi') } },
       ...(spec.storageClassName ? { storageClassName: spec.storageClassName } : {}),
-      volumeMode: spec.volumeMode ?? 'Filesystem',
+      volumeMode: spec.volumeMode === 'Block' ? 'Block' : 'Filesystem',
     },
   };
 }

@@ -2,7 +2,7 @@
 // and the time since the transfer began: phase, progress and conditions as
 // CDI reports them.
 import type { PersistentVolumeClaim } from '../../kube/core-types.js';
-import type { DataVolume, DataVolumeCondition, DataVolumeSource, DataVolumeStatus } from './types.js';
+import type { DataVolume, DataVolumeCondition, DataVolumeSource, DataVolumeStatus } from '../../contracts/cdi/index.js';
 
 export type SourceKind = 'http' | 'registry' | 's3' | 'gcs' | 'imageio' | 'vddk' | 'blank' | 'pvc' | 'snapshot' | 'upload';
 

@@ -1,7 +1,8 @@
 // The simulated kubelet: node registration and leases, pod scheduling
 // (standing in for kube-scheduler), pod lifecycle, and Multus network status.
 import type { Pod } from '../../kube/core-types.js';
-import { NetworkAttachmentDefinitions, Nodes, Pods } from '../../kube/resources.js';
+import { Nodes, Pods } from '../../kube/resources.js';
+import { NetworkAttachmentDefinitions, networksAnnotation, parseNetworks } from '../../contracts/multus/index.js';
 import { Client } from '../../runtime/client/client.js';
 import { Controller } from '../../runtime/controller/controller.js';
 import { EventRecorder } from '../../runtime/events/recorder.js';
@@ -9,7 +10,6 @@ import { enqueueMapped, enqueueObject } from '../../runtime/handler/handlers.js'
 import type { Manager } from '../../runtime/manager/manager.js';
 import { keyOf, type KubeObject } from '../../runtime/object.js';
 import { StageClock } from '../clock.js';
-import { networksAnnotation, parseNetworks } from './multus.js';
 import { NodeAgent } from './node-agent.js';
 import { defaultKubeletOptions, type KubeletSimOptions } from './options.js';
 import { PodRunnerReconciler } from './pod-runner.js';

@@ -1,4 +1,5 @@
-import { macFor, networkStatus, parseNetworks } from './multus.js';
+import { parseNetworks } from '../../contracts/multus/index.js';
+import { macFor, networkStatus } from './multus.js';
 
 describe('parseNetworks', () => {
   it('reads the JSON form and defaults the namespace', () => {

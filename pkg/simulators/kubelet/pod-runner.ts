@@ -4,7 +4,16 @@
 // pods by deleting them with grace 0.
 import type { Logger } from 'winston';
 import type { Node, Pod } from '../../kube/core-types.js';
-import { NetworkAttachmentDefinitions, Nodes, Pods } from '../../kube/resources.js';
+import { Nodes, Pods } from '../../kube/resources.js';
+import {
+  interfaceName,
+  NetworkAttachmentDefinitions,
+  networksAnnotation,
+  networkStatusAnnotation,
+  parseNetworks,
+  reportedNetworks,
+  type NetworkSelection,
+} from '../../contracts/multus/index.js';
 import { hostRange, intToIp, ipToInt, parseCidr } from '../../net/ipv4.js';
 import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
@@ -13,7 +22,7 @@ import type { Reconciler, Request, Result } from '../../runtime/controller/types
 import { keyOf, type KubeObject } from '../../runtime/object.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
 import type { StageClock } from '../clock.js';
-import { interfaceName, networkStatus, networkStatusAnnotation, networksAnnotation, parseNetworks, reportedNetworks, type NetworkSelection } from './multus.js';
+import { networkStatus } from './multus.js';
 import { nodeAddress } from './nodes.js';
 import { injectFailureAnnotation, type KubeletSimOptions } from './options.js';
 import { podStatus, sameStatus, type PodStage } from './pod-status.js';

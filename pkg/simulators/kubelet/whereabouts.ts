@@ -5,6 +5,7 @@
 // `exclude`d one, nor the network or broadcast address. Leases live in a
 // pool per range and `network_name`, shared by every attachment definition
 // naming the same pair, as whereabouts keeps one IPPool per range.
+import type { WhereaboutsIpamConfig, WhereaboutsRangeConfig } from '../../contracts/multus/index.js';
 import { cidrContains, hostRange, intToIp, ipToInt, parseCidr } from '../../net/ipv4.js';
 
 export interface WhereaboutsRange {
@@ -16,20 +17,7 @@ export interface WhereaboutsRange {
   excluded: { first: number; last: number }[];
 }
 
-interface RangeConfig {
-  range?: string;
-  range_start?: string;
-  range_end?: string;
-  exclude?: string[];
-}
-
-interface IpamConfig extends RangeConfig {
-  type?: string;
-  network_name?: string;
-  ipRanges?: RangeConfig[];
-}
-
-function parseRange(r: RangeConfig, networkName: string): WhereaboutsRange {
+function parseRange(r: WhereaboutsRangeConfig, networkName: string): WhereaboutsRange {
   if (!r.range) throw new Error('ipam: a range is required');
   const cidr = parseCidr(r.range);
   const hosts = hostRange(cidr);
@@ -44,7 +32,7 @@ function parseRange(r: RangeConfig, networkName: string): WhereaboutsRange {
 
 /** The ranges of a CNI config's whereabouts IPAM; undefined when it has another IPAM or none. */
 export function whereaboutsRanges(cniConfig: string): WhereaboutsRange[] | undefined {
-  const ipam = (JSON.parse(cniConfig) as { ipam?: IpamConfig }).ipam;
+  const ipam = (JSON.parse(cniConfig) as { ipam?: Omit<WhereaboutsIpamConfig, 'type'> & { type?: string } }).ipam;
   if (ipam?.type !== 'whereabouts') return undefined;
   const networkName = ipam.network_name ?? '';
   if (ipam.ipRanges?.length) return ipam.ipRanges.map((r) => parseRange(r, networkName));

@@ -1,7 +1,8 @@
 // What the guest agent would report about the guest's interfaces: the
-// addresses the guest configured from its cloud-init network data.
+// addresses the guest configured from its cloud-init network data, inline in
+// the VMI or in the Secret virt-launcher mounts for networkDataSecretRef.
 import { parse } from 'yaml';
-import type { VirtualMachineInstance } from './types.js';
+import type { VirtualMachineInstance } from '../../contracts/kubevirt/index.js';
 
 interface GuestAddress {
   mac?: string;
@@ -14,7 +15,7 @@ function stripPrefix(cidr: string): string {
 }
 
 /** Parses cloud-init network config v1 or v2 (netplan) into per-interface addresses. */
-export function parseNetworkData(text: string | undefined): GuestAddress[] {
+export function guestAddresses(text: string | undefined): GuestAddress[] {
   if (!text?.trim()) return [];
   let doc: unknown;
   try {
@@ -41,7 +42,15 @@ export function parseNetworkData(text: string | undefined): GuestAddress[] {
   return [];
 }
 
-export function guestAddresses(vmi: VirtualMachineInstance): GuestAddress[] {
+/** The network data the guest boots with; `secretData` reads a Secret of the VMI's namespace (decoded), if it exists. */
+export function cloudInitNetworkData(vmi: VirtualMachineInstance, secretData: (name: string) => Record<string, string> | undefined): string | undefined {
   const volume = (vmi.spec.volumes ?? []).find((v) => v.cloudInitNoCloud || v.cloudInitConfigDrive);
-  return parseNetworkData(volume?.cloudInitNoCloud?.networkData ?? volume?.cloudInitConfigDrive?.networkData);
+  const source = volume?.cloudInitNoCloud ?? volume?.cloudInitConfigDrive;
+  if (!source) return undefined;
+  if (source.networkDataSecretRef?.name) {
+    // virt-launcher takes the key networkdata, or networkData.
+    const data = secretData(source.networkDataSecretRef.name);
+    return data?.networkdata ?? data?.networkData;
+  }
+  return source.networkData ?? (source.networkDataBase64 ? Buffer.from(source.networkDataBase64, 'base64').toString() : undefined);
 }

@@ -1,35 +1,41 @@
 // The simulated KubeVirt.
 import type { Pod } from '../../kube/core-types.js';
+import { ControllerRevisions, PersistentVolumeClaims, Pods, Secrets } from '../../kube/resources.js';
+import { DataVolumes, type DataVolume } from '../../contracts/cdi/index.js';
 import {
-  DataVolumes,
+  claimNames,
+  kubevirtLabels,
   KubeVirtVirtualMachineInstances,
   KubeVirtVirtualMachines,
-  PersistentVolumeClaims,
-  Pods,
+  templateSpecOf,
   VirtualMachinePools,
-} from '../../kube/resources.js';
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstance,
+  type VirtualMachineInstanceSpec,
+  type VirtualMachinePool,
+} from '../../contracts/kubevirt/index.js';
 import { Client } from '../../runtime/client/client.js';
+import type { RestClient } from '../../runtime/client/rest-client.js';
 import { Controller } from '../../runtime/controller/controller.js';
 import { EventRecorder } from '../../runtime/events/recorder.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../runtime/handler/handlers.js';
 import type { Manager } from '../../runtime/manager/manager.js';
 import { StageClock } from '../clock.js';
-import type { DataVolume } from '../cdi/types.js';
-import { defaultKubeVirtOptions, labels, type KubeVirtSimOptions } from './options.js';
+import { defaultKubeVirtOptions, type KubeVirtSimOptions } from './options.js';
 import { PoolReconciler } from './pool-reconciler.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from './types.js';
 import { VmReconciler } from './vm-reconciler.js';
 import { VmiReconciler } from './vmi-reconciler.js';
 
 export { defaultKubeVirtOptions, realisticKubeVirt, type KubeVirtSimOptions } from './options.js';
-export type { KubeVirtVirtualMachine, VirtualMachineInstance, VirtualMachinePool } from './types.js';
 
 const claimIndex = 'claims';
+const secretIndex = 'cloud-init-secrets';
 
-export function registerKubeVirt(mgr: Manager, options: Partial<KubeVirtSimOptions> = {}): void {
+/** `rest` writes as KubeVirt's service account (identity.ts); reads go through the manager's cache. */
+export function registerKubeVirt(mgr: Manager, rest: RestClient, options: Partial<KubeVirtSimOptions> = {}): void {
   const o: KubeVirtSimOptions = { ...defaultKubeVirtOptions, ...options };
   const log = mgr.log.child({ simulator: 'kubevirt' });
-  const client = new Client(mgr.rest, 'virt-controller');
+  const client = new Client(rest, 'virt-controller');
   const events = new EventRecorder(client, 'virtualmachine-controller', 'stratus-sim', log);
   const clock = new StageClock();
   const vms = mgr.cache.informer<KubeVirtVirtualMachine>(KubeVirtVirtualMachines);
@@ -38,16 +44,19 @@ export function registerKubeVirt(mgr: Manager, options: Partial<KubeVirtSimOptio
   const claims = mgr.cache.informer(PersistentVolumeClaims);
   const dataVolumes = mgr.cache.informer<DataVolume>(DataVolumes);
   const pools = mgr.cache.informer<VirtualMachinePool>(VirtualMachinePools);
+  const secrets = mgr.cache.informer(Secrets);
+  const revisions = mgr.cache.informer(ControllerRevisions);
 
-  const byClaim = (vm: KubeVirtVirtualMachine | VirtualMachineInstance): string[] => {
-    const spec = 'template' in vm.spec ? vm.spec.template.spec : vm.spec;
-    return (spec.volumes ?? [])
-      .map((v) => v.persistentVolumeClaim?.claimName ?? v.dataVolume?.name)
-      .filter((n): n is string => !!n)
-      .map((n) => `${vm.metadata.namespace}/${n}`);
-  };
-  vms.addIndex(claimIndex, byClaim);
-  vmis.addIndex(claimIndex, byClaim);
+  const claimKeys = (namespace: string | undefined, spec: VirtualMachineInstanceSpec): string[] => claimNames(spec).map((n) => `${namespace}/${n}`);
+  vms.addIndex(claimIndex, (vm) => claimKeys(vm.metadata.namespace, templateSpecOf(vm)));
+  vmis.addIndex(claimIndex, (vmi) => claimKeys(vmi.metadata.namespace, vmi.spec));
+  // The cloud-init Secrets a VMI's guest reads its network data from.
+  vmis.addIndex(secretIndex, (vmi) =>
+    (vmi.spec.volumes ?? []).flatMap((v) => {
+      const name = (v.cloudInitNoCloud ?? v.cloudInitConfigDrive)?.networkDataSecretRef?.name;
+      return name ? [`${vmi.metadata.namespace}/${name}`] : [];
+    }),
+  );
   const keysOf = (objs: { metadata: { namespace?: string; name?: string } }[]): string[] =>
     objs.map((x) => `${x.metadata.namespace}/${x.metadata.name}`);
 
@@ -71,17 +80,19 @@ export function registerKubeVirt(mgr: Manager, options: Partial<KubeVirtSimOptio
     logger: log,
   });
   vmiController.watch(vmis, enqueueObject, (e) => e.type !== 'delete');
-  vmiController.watch(pods, enqueueOwner({ group: 'kubevirt.io', kind: 'VirtualMachineInstance' }), (e) => e.obj.metadata.labels?.[labels.app] === 'virt-launcher');
+  vmiController.watch(pods, enqueueOwner({ group: 'kubevirt.io', kind: 'VirtualMachineInstance' }), (e) => e.obj.metadata.labels?.[kubevirtLabels.app] === 'virt-launcher');
   vmiController.watch(claims, enqueueMapped((c) => keysOf(vmis.indexer.byIndex(claimIndex, `${c.metadata.namespace}/${c.metadata.name}`))));
+  vmiController.watch(secrets, enqueueMapped((s) => keysOf(vmis.indexer.byIndex(secretIndex, `${s.metadata.namespace}/${s.metadata.name}`))));
   mgr.add(vmiController);
 
   const poolController = new Controller({
     name: 'sim-virt-controller-pool',
-    reconciler: new PoolReconciler(new Client(mgr.rest, 'virt-controller'), mgr.cache, new EventRecorder(client, 'virtualmachinepool-controller', 'stratus-sim', log)),
+    reconciler: new PoolReconciler(client, mgr.cache, new EventRecorder(client, 'virtualmachinepool-controller', 'stratus-sim', log)),
     workers: 2,
     logger: log,
   });
   poolController.watch(pools, enqueueObject, (e) => e.type !== 'delete');
   poolController.watch(vms, enqueueOwner({ group: 'pool.kubevirt.io', kind: 'VirtualMachinePool' }));
+  poolController.watch(revisions, enqueueOwner({ group: 'pool.kubevirt.io', kind: 'VirtualMachinePool' }));
   mgr.add(poolController);
 }

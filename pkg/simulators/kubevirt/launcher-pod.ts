@@ -6,9 +6,8 @@ import type { Pod } from '../../kube/core-types.js';
 import { formatBytes, parseQuantity } from '../../kube/quantity.js';
 import { controllerReference } from '../../runtime/object.js';
 import { injectFailureAnnotation } from '../kubelet/options.js';
-import { networksAnnotation } from '../kubelet/multus.js';
-import { labels, unpausedGate } from './options.js';
-import type { VirtualMachineInstance } from './types.js';
+import { networksAnnotation } from '../../contracts/multus/index.js';
+import { kubevirtLabels, unpausedGate, type VirtualMachineInstance } from '../../contracts/kubevirt/index.js';
 
 /** KubeVirt's fixed per-VM memory overhead is about this much (virt-launcher, QEMU, page tables). */
 const memoryOverheadBytes = 180 * 2 ** 20;
@@ -22,7 +21,7 @@ export function launcherResources(vmi: VirtualMachineInstance): { cpu: string; m
   const requested = domain.resources?.requests?.cpu;
   const guest = domain.memory?.guest ?? domain.resources?.requests?.memory ?? '128Mi';
   return {
-    cpu: requested ?? `${Math.ceil((vcpus * 1000) / cpuAllocationRatio)}m`,
+    cpu: requested !== undefined ? String(requested) : `${Math.ceil((vcpus * 1000) / cpuAllocationRatio)}m`,
     memory: formatBytes(Math.ceil((parseQuantity(guest) + memoryOverheadBytes) / 2 ** 20) * 2 ** 20),
   };
 }
@@ -48,9 +47,9 @@ export function launcherPod(vmi: VirtualMachineInstance, launcherImage: string):
       namespace: vmi.metadata.namespace,
       labels: {
         ...(vmi.metadata.labels ?? {}),
-        [labels.app]: 'virt-launcher',
-        [labels.createdBy]: vmi.metadata.uid!,
-        [labels.vmName]: name,
+        [kubevirtLabels.app]: 'virt-launcher',
+        [kubevirtLabels.createdBy]: vmi.metadata.uid!,
+        [kubevirtLabels.vmName]: name,
       },
       annotations,
       ownerReferences: [controllerReference(vmi)],

@@ -20,15 +20,3 @@ export const defaultKubeVirtOptions: KubeVirtSimOptions = {
 };
 
 export const realisticKubeVirt: Partial<KubeVirtSimOptions> = { bootDelayMs: 15_000, agentDelayMs: 20_000, crashAfterMs: 10_000 };
-
-export const labels = {
-  app: 'kubevirt.io',
-  createdBy: 'kubevirt.io/created-by',
-  vmName: 'vm.kubevirt.io/name',
-  nodeName: 'kubevirt.io/nodeName',
-  domain: 'kubevirt.io/domain',
-} as const;
-
-export const vmGenerationAnnotation = 'kubevirt.io/vm-generation';
-export const vmiFinalizer = 'kubevirt.io/virtualMachineControllerFinalize';
-export const unpausedGate = 'kubevirt.io/virtual-machine-unpaused';

@@ -5,16 +5,29 @@
 // when they next restart; unmanaged: members are left alone; proactive
 // restarts are not simulated and behave as opportunistic), and reports
 // replicas, readyReplicas and the selector the scale subresource publishes.
-import { KubeVirtVirtualMachines, VirtualMachinePools } from '../../kube/resources.js';
+//
+// As upstream (pkg/virt-controller/watch/pool), a member is out of date when
+// the ControllerRevision its kubevirt.io/vm-pool-revision-name label names
+// (<pool>-<generation>, the pool's spec then) holds another template: not
+// when its spec differs, since admission and virt-controller write defaults
+// and the firmware identity into members' specs, which an update keeps.
+import {
+  kubevirtLabels,
+  KubeVirtVirtualMachines,
+  memberSpecOf,
+  VirtualMachinePools,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachinePool,
+} from '../../contracts/kubevirt/index.js';
+import { ControllerRevisions } from '../../kube/resources.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../runtime/client/api-error.js';
 import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
-import { formatSelector } from '../../runtime/labels.js';
-import { controllerReference, isControlledBy } from '../../runtime/object.js';
+import { formatSelector, parseLabelSelector } from '../../runtime/labels.js';
+import { controllerReference, isControlledBy, type KubeObject } from '../../runtime/object.js';
 import { containsSubset, deepEqual } from '../../util/equality.js';
-import type { KubeVirtVirtualMachine, VirtualMachinePool } from './types.js';
 
 function indexOf(pool: VirtualMachinePool, vm: KubeVirtVirtualMachine): number {
   const m = new RegExp(`^${pool.metadata.name}-(\\d+)$`).exec(vm.metadata.name ?? '');
@@ -28,14 +41,17 @@ function indexOf(pool: VirtualMachinePool, vm: KubeVirtVirtualMachine): number {
  */
 export function poolMember(pool: VirtualMachinePool, index: number): KubeVirtVirtualMachine {
   const template = pool.spec.virtualMachineTemplate;
-  const spec = structuredClone(template.spec);
+  const spec = structuredClone(memberSpecOf(pool));
+  const revision = revisionName(pool);
+  spec.template.metadata = { ...spec.template.metadata, labels: { ...spec.template.metadata?.labels, [kubevirtLabels.poolRevision]: revision } };
   const renamed = new Map<string, string>();
   for (const dv of spec.dataVolumeTemplates ?? []) {
+    if (!dv?.metadata?.name) continue;
     const name = `${dv.metadata.name}-${index}`;
-    renamed.set(dv.metadata.name!, name);
+    renamed.set(dv.metadata.name, name);
     dv.metadata = { ...dv.metadata, name };
   }
-  for (const v of spec.template.spec.volumes ?? []) {
+  for (const v of spec.template.spec?.volumes ?? []) {
     if (v.dataVolume && renamed.has(v.dataVolume.name)) v.dataVolume = { name: renamed.get(v.dataVolume.name)! };
   }
   return {
@@ -44,12 +60,20 @@ export function poolMember(pool: VirtualMachinePool, index: number): KubeVirtVir
     metadata: {
       name: `${pool.metadata.name}-${index}`,
       namespace: pool.metadata.namespace,
-      labels: { ...(template.metadata?.labels ?? {}) },
+      labels: { ...(template.metadata?.labels ?? {}), [kubevirtLabels.poolRevision]: revision },
       annotations: { ...(template.metadata?.annotations ?? {}) },
       ownerReferences: [controllerReference(pool)],
     },
     spec,
   };
+}
+
+function revisionName(pool: VirtualMachinePool): string {
+  return `${pool.metadata.name}-${pool.metadata.generation ?? 1}`;
+}
+
+interface PoolRevision extends KubeObject {
+  data?: { virtualMachineTemplate?: unknown };
 }
 
 export class PoolReconciler implements Reconciler {
@@ -68,6 +92,7 @@ export class PoolReconciler implements Reconciler {
       .sort((a, b) => indexOf(pool, a) - indexOf(pool, b));
     const want = pool.spec.replicas ?? 1;
     if (!pool.spec.paused) {
+      await this.ensureRevision(pool);
       const taken = new Set(members.map((vm) => indexOf(pool, vm)));
       for (let i = 0, created = members.length; created < want; i++) {
         if (taken.has(i)) continue;
@@ -94,7 +119,7 @@ export class PoolReconciler implements Reconciler {
     const status = {
       replicas: members.length,
       readyReplicas: members.filter((vm) => vm.status?.ready).length,
-      labelSelector: formatSelector(pool.spec.selector),
+      labelSelector: formatSelector(parseLabelSelector(pool.spec.selector)),
     };
     if (!containsSubset(pool.status, status)) {
       await this.client.mergePatch(VirtualMachinePools, req.namespace, req.name, { status }, { subresource: 'status' }).catch((err: unknown) => {
@@ -103,11 +128,38 @@ export class PoolReconciler implements Reconciler {
     }
   }
 
-  /** A member whose spec differs from the template gets the template's (with its own DataVolume names). */
+  /** The pool's spec as of this generation, which members made now are labelled with. */
+  private async ensureRevision(pool: VirtualMachinePool): Promise<void> {
+    if (this.cache.get(ControllerRevisions, pool.metadata.namespace, revisionName(pool))) return;
+    await this.client
+      .create(ControllerRevisions, {
+        apiVersion: 'apps/v1',
+        kind: 'ControllerRevision',
+        metadata: { name: revisionName(pool), namespace: pool.metadata.namespace, ownerReferences: [controllerReference(pool)] },
+        data: pool.spec,
+        revision: pool.metadata.generation ?? 1,
+      })
+      .catch((err: unknown) => {
+        if (!isAlreadyExists(err)) throw err;
+      });
+  }
+
+  private outdated(pool: VirtualMachinePool, vm: KubeVirtVirtualMachine): boolean {
+    const label = vm.metadata.labels?.[kubevirtLabels.poolRevision];
+    const revision = label ? this.cache.get<PoolRevision>(ControllerRevisions, pool.metadata.namespace, label) : undefined;
+    return !revision || !deepEqual(revision.data?.virtualMachineTemplate, pool.spec.virtualMachineTemplate);
+  }
+
+  /** An out-of-date member gets the template (with its own DataVolume names), keeping its firmware identity. */
   private async updateMember(pool: VirtualMachinePool, vm: KubeVirtVirtualMachine): Promise<void> {
-    const want = poolMember(pool, indexOf(pool, vm)).spec;
-    if (deepEqual(vm.spec, want)) return;
-    await this.client.update(KubeVirtVirtualMachines, { ...vm, spec: want }).catch((err: unknown) => {
+    if (!this.outdated(pool, vm)) return;
+    const member = poolMember(pool, indexOf(pool, vm));
+    const firmware = vm.spec.template.spec?.domain.firmware;
+    const domain = member.spec.template.spec?.domain;
+    if (domain && (firmware?.uuid || firmware?.serial)) {
+      domain.firmware = { ...domain.firmware, ...(firmware.uuid ? { uuid: firmware.uuid } : {}), ...(firmware.serial ? { serial: firmware.serial } : {}) };
+    }
+    await this.client.update(KubeVirtVirtualMachines, { ...vm, metadata: { ...vm.metadata, labels: member.metadata.labels, annotations: member.metadata.annotations }, spec: member.spec }).catch((err: unknown) => {
       // A newer member or a deleted one: the next pass sees it.
       if (!isNotFound(err) && !isConflict(err)) throw err;
     });

@@ -1,7 +1,7 @@
 // VirtualMachine.status.printableStatus, decided in KubeVirt's order: the
 // first matching rule wins.
-import type { DataVolume } from '../cdi/types.js';
-import type { KubeVirtVirtualMachine, VirtualMachineInstance } from './types.js';
+import type { DataVolume } from '../../contracts/cdi/index.js';
+import type { VirtualMachine as KubeVirtVirtualMachine, VirtualMachineInstance } from '../../contracts/kubevirt/index.js';
 
 export interface PrintableInputs {
   vm: KubeVirtVirtualMachine;

@@ -1,5 +1,5 @@
 import { decide, runStrategyOf } from './run-strategy.js';
-import type { VirtualMachineInstance } from './types.js';
+import type { VirtualMachineInstance } from '../../contracts/kubevirt/index.js';
 
 const vmi = (phase?: string, deleting = false): VirtualMachineInstance =>
   ({
@@ -10,9 +10,9 @@ const vmi = (phase?: string, deleting = false): VirtualMachineInstance =>
 
 describe('runStrategyOf', () => {
   it('maps the deprecated running field and refuses both at once', () => {
-    expect(runStrategyOf({ metadata: {}, spec: { running: true, template: { spec: { domain: {} } } } })).toBe('Always');
-    expect(runStrategyOf({ metadata: {}, spec: { running: false, template: { spec: { domain: {} } } } })).toBe('Halted');
-    expect(() => runStrategyOf({ metadata: {}, spec: { running: true, runStrategy: 'Always', template: { spec: { domain: {} } } } })).toThrow(
+    expect(runStrategyOf({ metadata: {}, spec: { running: true, template: { spec: { domain: { devices: {} } } } } })).toBe('Always');
+    expect(runStrategyOf({ metadata: {}, spec: { running: false, template: { spec: { domain: { devices: {} } } } } })).toBe('Halted');
+    expect(() => runStrategyOf({ metadata: {}, spec: { running: true, runStrategy: 'Always', template: { spec: { domain: { devices: {} } } } } })).toThrow(
       'mutually exclusive',
     );
   });

@@ -1,6 +1,12 @@
 // What a VM's run strategy asks for, given its VMI and pending start/stop
 // requests (KubeVirt's VM controller rules).
-import type { KubeVirtVirtualMachine, RunStrategy, StateChangeRequest, VirtualMachineInstance } from './types.js';
+import type { VirtualMachine as KubeVirtVirtualMachine, StateChangeRequest, VirtualMachineInstance } from '../../contracts/kubevirt/index.js';
+
+/** The run strategies the simulated virt-controller plays (v1.RunStrategy* but WaitAsReceiver, which migrations between clusters use). */
+const runStrategies = ['Always', 'RerunOnFailure', 'Manual', 'Halted', 'Once'] as const;
+export type RunStrategy = (typeof runStrategies)[number];
+
+const isRunStrategy = (s: string): s is RunStrategy => (runStrategies as readonly string[]).includes(s);
 
 export type VmiAction = 'create' | 'delete' | 'none';
 
@@ -16,7 +22,11 @@ export function runStrategyOf(vm: KubeVirtVirtualMachine): RunStrategy {
   if (vm.spec.running !== undefined && vm.spec.runStrategy !== undefined) {
     throw new Error('running and runstrategy are mutually exclusive');
   }
-  if (vm.spec.runStrategy) return vm.spec.runStrategy;
+  const strategy = vm.spec.runStrategy;
+  if (strategy) {
+    if (!isRunStrategy(strategy)) throw new Error(`unsupported run strategy ${strategy}`);
+    return strategy;
+  }
   return vm.spec.running ? 'Always' : 'Halted';
 }
 

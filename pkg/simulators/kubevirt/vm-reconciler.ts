@@ -2,20 +2,32 @@
 // starts and stops its VMI as the run strategy says, with a growing back-off
 // for VMIs that keep failing, and reports printableStatus and conditions.
 import type { PersistentVolumeClaim } from '../../kube/core-types.js';
-import { DataVolumes, KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, PersistentVolumeClaims } from '../../kube/resources.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../../runtime/client/api-error.js';
+import { ControllerRevisions, PersistentVolumeClaims } from '../../kube/resources.js';
+import { DataVolumes, type DataVolume } from '../../contracts/cdi/index.js';
+import {
+  claimNames,
+  kubevirtLabels,
+  KubeVirtVirtualMachineInstances,
+  KubeVirtVirtualMachines,
+  templateSpecOf,
+  vmGenerationAnnotation,
+  vmiFinalizer,
+  type VirtualMachine as KubeVirtVirtualMachine,
+  type VirtualMachineInstance,
+  type VirtualMachineStatus,
+  type VmiCondition as KvCondition,
+} from '../../contracts/kubevirt/index.js';
+import { isAlreadyExists, isConflict, isInvalid, isNotFound } from '../../runtime/client/api-error.js';
 import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
-import { controllerReference } from '../../runtime/object.js';
+import { controllerReference, type KubeObject } from '../../runtime/object.js';
 import { containsSubset, deepEqual } from '../../util/equality.js';
-import type { DataVolume } from '../cdi/types.js';
 import { rfc3339, type StageClock } from '../clock.js';
-import { labels, vmGenerationAnnotation, vmiFinalizer } from './options.js';
+import { legacyFirmwareUuid } from './firmware.js';
 import { printableStatus } from './printable-status.js';
 import { decide, runStrategyOf } from './run-strategy.js';
-import type { KubeVirtVirtualMachine, KvCondition, VirtualMachineInstance, VirtualMachineStatus } from './types.js';
 
 const crashBackoffBaseMs = 10_000;
 const crashBackoffMaxMs = 300_000;
@@ -23,6 +35,17 @@ const crashBackoffMaxMs = 300_000;
 function condition(prev: KvCondition[] | undefined, c: Omit<KvCondition, 'lastProbeTime' | 'lastTransitionTime'>, now: number): KvCondition {
   const old = prev?.find((p) => p.type === c.type);
   return { ...c, lastProbeTime: null, lastTransitionTime: old?.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(now) };
+}
+
+/** A merge patch of a VM's status: null removes a field. */
+type StatusPatch = Omit<VirtualMachineStatus, 'startFailure' | 'stateChangeRequests'> & {
+  startFailure?: VirtualMachineStatus['startFailure'] | null;
+  stateChangeRequests?: VirtualMachineStatus['stateChangeRequests'] | null;
+};
+
+/** virt-controller's name for the revision of a VM's spec a VMI starts from. */
+function startRevisionName(vm: KubeVirtVirtualMachine): string {
+  return `revision-start-vm-${vm.metadata.uid}-${vm.metadata.generation ?? 1}`;
 }
 
 export function vmiFor(vm: KubeVirtVirtualMachine): VirtualMachineInstance {
@@ -38,7 +61,7 @@ export function vmiFor(vm: KubeVirtVirtualMachine): VirtualMachineInstance {
       ownerReferences: [controllerReference(vm)],
       finalizers: [vmiFinalizer],
     },
-    spec: structuredClone(template.spec),
+    spec: structuredClone(templateSpecOf(vm)),
   };
 }
 
@@ -53,6 +76,7 @@ export class VmReconciler implements Reconciler {
   async reconcile(req: Request): Promise<Result | void> {
     const vm = this.cache.get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, req.namespace, req.name);
     if (!vm) return;
+    if (!vm.metadata.deletionTimestamp && !vm.spec.template.spec?.domain.firmware?.uuid) return this.syncFirmware(vm);
     const vmi = this.cache.get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, req.namespace, req.name);
     const owned = vmi && vmi.metadata.ownerReferences?.some((r) => r.uid === vm.metadata.uid) ? vmi : undefined;
     const now = this.clock.current();
@@ -88,10 +112,24 @@ export class VmReconciler implements Reconciler {
     return next !== undefined ? { requeueAfterMs: Math.max(10, next) } : undefined;
   }
 
+  /** As virt-controller's firmware synchronizer: test-and-add, so a concurrent change fails the patch instead of being overwritten. */
+  private async syncFirmware(vm: KubeVirtVirtualMachine): Promise<void> {
+    const firmware = vm.spec.template.spec?.domain.firmware;
+    await this.client
+      .jsonPatch(KubeVirtVirtualMachines, vm.metadata.namespace, vm.metadata.name!, [
+        { op: 'test', path: '/spec/template/spec/domain/firmware', value: firmware ?? null },
+        { op: 'add', path: '/spec/template/spec/domain/firmware', value: { ...firmware, uuid: legacyFirmwareUuid(vm.metadata.name!) } },
+      ])
+      .catch((err: unknown) => {
+        if (!isNotFound(err) && !isInvalid(err) && !isConflict(err)) throw err;
+      });
+  }
+
   private async ensureDataVolumes(vm: KubeVirtVirtualMachine): Promise<DataVolume[]> {
     const result: DataVolume[] = [];
     for (const t of vm.spec.dataVolumeTemplates ?? []) {
-      const name = t.metadata.name!;
+      const name = t?.metadata?.name;
+      if (!name) continue;
       let dv = this.cache.get<DataVolume>(DataVolumes, vm.metadata.namespace, name);
       if (!dv) {
         try {
@@ -101,8 +139,8 @@ export class VmReconciler implements Reconciler {
             metadata: {
               name,
               namespace: vm.metadata.namespace,
-              labels: { ...(t.metadata.labels ?? {}), [labels.createdBy]: vm.metadata.uid! },
-              annotations: t.metadata.annotations,
+              labels: { ...(t.metadata?.labels ?? {}), [kubevirtLabels.createdBy]: vm.metadata.uid! },
+              annotations: t.metadata?.annotations,
               ownerReferences: [controllerReference(vm)],
             },
             spec: structuredClone(t.spec),
@@ -132,9 +170,26 @@ export class VmReconciler implements Reconciler {
     return previous;
   }
 
+  /**
+   * As virt-controller: the VM's spec at start goes into a ControllerRevision
+   * the VMI names in status.virtualMachineRevisionName, which RestartRequired
+   * compares the VM with (its VMI's spec carries admission's defaults).
+   */
   private async createVmi(vm: KubeVirtVirtualMachine): Promise<void> {
+    const revision = startRevisionName(vm);
+    await this.client
+      .create(ControllerRevisions, {
+        apiVersion: 'apps/v1',
+        kind: 'ControllerRevision',
+        metadata: { name: revision, namespace: vm.metadata.namespace, ownerReferences: [controllerReference(vm)] },
+        data: { spec: vm.spec },
+        revision: vm.metadata.generation ?? 1,
+      })
+      .catch((err: unknown) => {
+        if (!isAlreadyExists(err)) throw err;
+      });
     try {
-      await this.client.create(KubeVirtVirtualMachineInstances, vmiFor(vm));
+      await this.client.create(KubeVirtVirtualMachineInstances, { ...vmiFor(vm), status: { virtualMachineRevisionName: revision } });
       this.events.event(vm, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${vm.metadata.name}`);
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
@@ -159,13 +214,11 @@ export class VmReconciler implements Reconciler {
     inCrashBackoff: boolean,
     strategyError: string | undefined,
     now: number,
-  ): VirtualMachineStatus {
+  ): StatusPatch {
     const prev = vm.status?.conditions;
-    const unboundClaim = (vm.spec.template.spec.volumes ?? []).some((v) => {
-      const name = v.persistentVolumeClaim?.claimName ?? v.dataVolume?.name;
-      if (!name) return false;
-      return this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, vm.metadata.namespace, name)?.status?.phase !== 'Bound';
-    });
+    const unboundClaim = claimNames(templateSpecOf(vm)).some(
+      (name) => this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, vm.metadata.namespace, name)?.status?.phase !== 'Bound',
+    );
     const vmiReady = vmi?.status?.conditions?.find((c) => c.type === 'Ready');
     const conditions: KvCondition[] = [
       vmi
@@ -176,12 +229,15 @@ export class VmReconciler implements Reconciler {
       ...(vmi?.status?.conditions ?? []).filter((c) => c.type !== 'Ready').map((c) => ({ ...c })),
     ];
     if (strategyError) conditions.push(condition(prev, { type: 'Failure', status: 'True', reason: 'FailedCreate', message: strategyError }, now));
-    if (vmi && vmi.status?.phase === 'Running' && !deepEqual(vmi.spec, vm.spec.template.spec)) {
+    const started = vmi?.status?.virtualMachineRevisionName
+      ? this.cache.get<KubeObject & { data?: { spec?: KubeVirtVirtualMachine['spec'] } }>(ControllerRevisions, vm.metadata.namespace, vmi.status.virtualMachineRevisionName)
+      : undefined;
+    if (vmi?.status?.phase === 'Running' && started && !deepEqual(started.data?.spec?.template.spec, vm.spec.template.spec)) {
       conditions.push(
         condition(prev, { type: 'RestartRequired', status: 'True', reason: '', message: 'a non-live-updatable field was changed in the template spec' }, now),
       );
     }
-    const status: VirtualMachineStatus = {
+    const status: StatusPatch = {
       printableStatus: printableStatus({
         vm,
         vmi,
@@ -203,9 +259,9 @@ export class VmReconciler implements Reconciler {
       // Reported through the Failure condition.
     }
     if (startFailure) status.startFailure = startFailure;
-    else if (vm.status?.startFailure) (status as Record<string, unknown>).startFailure = null;
+    else if (vm.status?.startFailure) status.startFailure = null;
     const remaining = (vm.status?.stateChangeRequests ?? []).filter((r) => !decision.handled.includes(r));
-    if (decision.handled.length) (status as Record<string, unknown>).stateChangeRequests = remaining.length ? remaining : null;
+    if (decision.handled.length) status.stateChangeRequests = remaining.length ? remaining : null;
     return status;
   }
 }

@@ -2,18 +2,20 @@
 // follows it (Pending → Scheduling → Scheduled), boots the domain (Running),
 // and tears it all down when the VMI is deleted.
 import type { PersistentVolumeClaim, Pod } from '../../kube/core-types.js';
-import { KubeVirtVirtualMachineInstances, PersistentVolumeClaims, Pods } from '../../kube/resources.js';
+import { PersistentVolumeClaims, Pods, Secrets } from '../../kube/resources.js';
+import { kubevirtLabels, KubeVirtVirtualMachineInstances, unpausedGate, vmiFinalizer, vmiHandlerFinalizer, type VirtualMachineInstance } from '../../contracts/kubevirt/index.js';
 import { isConflict, isInvalid, isNotFound } from '../../runtime/client/api-error.js';
 import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
+import type { KubeObject } from '../../runtime/object.js';
 import { containsSubset } from '../../util/equality.js';
 import type { StageClock } from '../clock.js';
 import { injectFailureAnnotation } from '../kubelet/options.js';
+import { cloudInitNetworkData } from './guest-network.js';
 import { launcherPod } from './launcher-pod.js';
-import { labels, unpausedGate, vmiFinalizer, type KubeVirtSimOptions } from './options.js';
-import type { VirtualMachineInstance } from './types.js';
+import { type KubeVirtSimOptions } from './options.js';
 import { vmiStatus, type VmiPhase } from './vmi-status.js';
 
 const imageErrors = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
@@ -28,7 +30,7 @@ export class VmiReconciler implements Reconciler {
   ) {}
 
   private podsOf(vmi: VirtualMachineInstance): Pod[] {
-    return this.cache.ownedBy<Pod>(Pods, vmi.metadata.uid!).filter((p) => p.metadata.labels?.[labels.app] === 'virt-launcher');
+    return this.cache.ownedBy<Pod>(Pods, vmi.metadata.uid!).filter((p) => p.metadata.labels?.[kubevirtLabels.app] === 'virt-launcher');
   }
 
   async reconcile(req: Request): Promise<Result | void> {
@@ -83,16 +85,22 @@ export class VmiReconciler implements Reconciler {
       agentConnected = agent === 0;
       if (!agentConnected) next = Math.min(next ?? agent, agent);
     }
-    const status = vmiStatus(vmi, { phase: newPhase, pod, syncError, agentConnected, launcherImage: this.o.launcherImage, now: this.clock.current() });
+    const networkData = agentConnected ? cloudInitNetworkData(vmi, (name) => this.secretData(vmi.metadata.namespace, name)) : undefined;
+    const status = vmiStatus(vmi, { phase: newPhase, pod, syncError, agentConnected, networkData, launcherImage: this.o.launcherImage, now: this.clock.current() });
     if (!containsSubset(vmi.status, status)) {
       const patch: Record<string, unknown> = { status };
-      if (status.nodeName && vmi.metadata.labels?.[labels.nodeName] !== status.nodeName) {
-        patch.metadata = { labels: { [labels.nodeName]: status.nodeName } };
+      if (status.nodeName && vmi.metadata.labels?.[kubevirtLabels.nodeName] !== status.nodeName) {
+        patch.metadata = { labels: { [kubevirtLabels.nodeName]: status.nodeName } };
       }
       await this.client.mergePatch(KubeVirtVirtualMachineInstances, req.namespace, req.name, patch).catch(ignoreNotFound);
       if (phase !== newPhase && newPhase === 'Running') this.events.event(vmi, 'Normal', 'Started', 'VirtualMachineInstance started.');
     }
     return next !== undefined ? { requeueAfterMs: Math.max(10, next) } : undefined;
+  }
+
+  private secretData(namespace: string | undefined, name: string): Record<string, string> | undefined {
+    const secret = this.cache.get<KubeObject & { data?: Record<string, string> }>(Secrets, namespace, name);
+    return secret ? Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()])) : undefined;
   }
 
   private missingClaim(vmi: VirtualMachineInstance): string | undefined {
@@ -144,12 +152,14 @@ export class VmiReconciler implements Reconciler {
       }
       return;
     }
+    // virt-controller's finalizer, and virt-handler's (virt-api's mutating webhook adds it) once the domain is gone.
     const finalizers = vmi.metadata.finalizers ?? [];
-    if (!finalizers.includes(vmiFinalizer)) return;
+    const ours = [vmiFinalizer, vmiHandlerFinalizer];
+    if (!finalizers.some((f) => ours.includes(f))) return;
     await this.client
       .jsonPatch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, [
         { op: 'test', path: '/metadata/finalizers', value: finalizers },
-        { op: 'replace', path: '/metadata/finalizers', value: finalizers.filter((f) => f !== vmiFinalizer) },
+        { op: 'replace', path: '/metadata/finalizers', value: finalizers.filter((f) => !ours.includes(f)) },
       ])
       .catch((err: unknown) => {
         // Conflict or a failed test: the finalizers changed meanwhile; the next event retries.

@@ -4,7 +4,7 @@ import type { Pod } from '../../kube/core-types.js';
 import { rfc3339 } from '../clock.js';
 import { macFor } from '../kubelet/multus.js';
 import { guestAddresses } from './guest-network.js';
-import type { KvCondition, VirtualMachineInstance, VmiStatus } from './types.js';
+import type { VmiCondition as KvCondition, VirtualMachineInstance, VirtualMachineInstanceStatus as VmiStatus } from '../../contracts/kubevirt/index.js';
 
 export type VmiPhase = NonNullable<VmiStatus['phase']>;
 
@@ -14,6 +14,8 @@ export interface VmiObservation {
   /** Synchronized=False: why virt-controller cannot make progress. */
   syncError?: { reason: string; message: string };
   agentConnected: boolean;
+  /** The guest's cloud-init network data. */
+  networkData?: string;
   launcherImage: string;
   now: number;
 }
@@ -51,7 +53,7 @@ function liveMigratable(vmi: VirtualMachineInstance, o: VmiObservation): KvCondi
 
 function interfaces(vmi: VirtualMachineInstance, o: VmiObservation): VmiStatus['interfaces'] {
   const podIP = o.pod?.status?.podIP;
-  const guest = o.agentConnected ? guestAddresses(vmi) : [];
+  const guest = o.agentConnected ? guestAddresses(o.networkData) : [];
   const networks = vmi.spec.networks ?? [];
   return (vmi.spec.domain.devices?.interfaces ?? []).map((iface, i) => {
     const network = networks.find((n) => n.name === iface.name);

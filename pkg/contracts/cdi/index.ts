@@ -1,0 +1,5 @@
+// CDI's API (kubevirt.io/containerized-data-importer, pinned in
+// hack/upstream/go.mod): types generated from its CRDs and resource handles.
+export type * from './generated/index.js';
+export type * from './types.js';
+export * from './resources.js';

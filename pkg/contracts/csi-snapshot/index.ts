@@ -1,0 +1,4 @@
+// CSI snapshots (kubernetes-csi/external-snapshotter client/v8, pinned in
+// hack/upstream/go.mod): types generated from the CRDs and resource handles.
+export type * from './generated/index.js';
+export * from './resources.js';
