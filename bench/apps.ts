@@ -28,7 +28,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { KubeConfig } from '@kubernetes/client-node';
 import { appController } from '../controllers/app/controller.js';
 import { desiredDeployment, desiredService } from '../controllers/app/desired.js';
-import { IpAllocator } from '../controllers/network/allocator.js';
+import { IpAllocator } from '../controllers/ipam/allocator.js';
 import { Apps } from '../pkg/api/resources.js';
 import { installStratusCrds } from '../pkg/api/install.js';
 import type { App } from '../pkg/api/types.generated.js';
@@ -39,7 +39,7 @@ import { Client } from '../pkg/runtime/client/client.js';
 import { RestClient } from '../pkg/runtime/client/rest-client.js';
 import { isTrue } from '../pkg/runtime/conditions/conditions.js';
 import { Manager } from '../pkg/runtime/manager/manager.js';
-import type { KubeObject } from '../pkg/runtime/object.js';
+import type { KubeObject } from '../pkg/meta/object.js';
 import { startSimulators } from '../pkg/simulators/index.js';
 import { sleep } from '../pkg/util/sleep.js';
 import { parallel, report, withControlPlane } from './support.js';

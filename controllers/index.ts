@@ -2,7 +2,7 @@
 import type { Manager } from '../pkg/runtime/manager/manager.js';
 import { appController } from './app/controller.js';
 import { settingsNamespace } from '../pkg/api/settings.js';
-import { IpAllocator } from './network/allocator.js';
+import { IpAllocator } from './ipam/allocator.js';
 import { networkController } from './network/controller.js';
 import { scalerController } from './scaler/controller.js';
 import { SettingsSource } from './shared/settings.js';

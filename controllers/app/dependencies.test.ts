@@ -1,5 +1,5 @@
 import type { App, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
-import type { Condition } from '../../pkg/runtime/object.js';
+import type { Condition } from '../../pkg/meta/object.js';
 import { isReady, propertyOf, resolveDependencies, resolveNetworks, resolveVolumes, viewOf, waitingFor, type Referenced } from './dependencies.js';
 
 const ready = (status: boolean, generation = 1, reason = status ? 'Running' : 'Starting'): Condition[] => [
@@ -150,7 +150,7 @@ describe('resolveNetworks', () => {
     ['no attachment yet', [network('private', { nad: '' })], { waiting: ['Network private (no NetworkAttachmentDefinition yet)'] }],
     ['missing', [], { waiting: ['Network private (does not exist)'] }],
   ])('%s', (_, networks, want) => {
-    const r = resolveNetworks(app('web', { networks: [{ name: 'private' }] }), refsOf(networks));
+    const r = resolveNetworks(app('web', { networks: [{ name: 'net1', network: 'private' }] }), refsOf(networks));
     expect(r).toEqual(want);
   });
 });
@@ -163,6 +163,6 @@ describe('waitingFor', () => {
     ['a Volume', [], ['Volume v (Pending)'], ['Network n (does not exist)'], { reason: 'WaitingForVolume', message: 'waiting for Volume v (Pending); Network n (does not exist)' }],
     ['a Network', [], [], ['Network n (does not exist)'], { reason: 'WaitingForNetwork', message: 'waiting for Network n (does not exist)' }],
   ])('%s', (_, deps, volumes, networks, want) => {
-    expect(waitingFor({ ...none, waiting: deps }, { claims: new Map(), problems: [], waiting: volumes }, { waiting: networks })).toEqual(want);
+    expect(waitingFor({ ...none, waiting: deps }, { claims: new Map(), problems: [], waiting: volumes }, { waiting: networks })).toEqual(want && { stuck: false, ...want });
   });
 });

@@ -3,7 +3,8 @@
 // definitions of its Networks. Pure: the reconciler passes the lookups.
 import type { App, DependencyStatus, EnvVar, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
-import type { Condition, KubeObject } from '../../pkg/runtime/object.js';
+import type { Condition, KubeObject } from '../../pkg/meta/object.js';
+import { stuck, Stuck, waiting, Waiting, type Problem } from '../shared/problems.js';
 import { exposesService, serviceName } from './desired.js';
 
 export type DependencyKind = 'VirtualMachine' | 'Volume' | 'App';
@@ -14,12 +15,6 @@ export interface Referenced {
   volume(name: string): Volume | undefined;
   app(name: string): App | undefined;
   network(name: string): Network | undefined;
-}
-
-/** Something that blocks the App until a spec changes. */
-export interface Problem {
-  reason: string;
-  message: string;
 }
 
 /** A dependency as the App sees it. */
@@ -121,7 +116,7 @@ export function resolveDependencies(app: App, refs: Referenced): ResolvedDepende
   };
   for (const d of app.spec.dependsOn ?? []) {
     if (d.kind === 'App' && d.name === app.metadata.name) {
-      out.problems.push({ reason: 'InvalidDependency', message: `spec.dependsOn[App ${d.name}]: an App cannot depend on itself` });
+      out.problems.push(stuck(Stuck.InvalidDependency, `spec.dependsOn[App ${d.name}]: an App cannot depend on itself`));
       continue;
     }
     const v = view(d.kind, d.name);
@@ -133,7 +128,7 @@ export function resolveDependencies(app: App, refs: Referenced): ResolvedDepende
     if (!e.dependency) continue;
     const v = view(e.dependency.kind, e.dependency.name);
     const { value, problem } = propertyOf(v, e.dependency.property);
-    if (problem) out.problems.push({ reason: 'InvalidDependency', message: `spec.env[${e.name}]: ${problem}` });
+    if (problem) out.problems.push(stuck(Stuck.InvalidDependency, `spec.env[${e.name}]: ${problem}`));
     else if (value !== undefined) out.env.set(e.name, value);
     else {
       out.unresolved.push(e.name);
@@ -163,10 +158,12 @@ export function resolveVolumes(app: App, refs: Referenced): ResolvedVolumes {
       continue;
     }
     if (singleNode.has(volume.spec.accessMode) && replicas > 1) {
-      out.problems.push({
-        reason: 'VolumeAccessMode',
-        message: `spec.volumes[${mount.name}]: Volume ${mount.name} is ${volume.spec.accessMode} and cannot be mounted by ${replicas} replicas (spec.replicas); use a ReadWriteMany Volume or at most 1 replica`,
-      });
+      out.problems.push(
+        stuck(
+          Stuck.VolumeAccessMode,
+          `spec.volumes[${mount.name}]: Volume ${mount.name} is ${volume.spec.accessMode} and cannot be mounted by ${replicas} replicas (spec.replicas); use a ReadWriteMany Volume or at most 1 replica`,
+        ),
+      );
     }
     out.claims.set(mount.name, volume.status?.claimName ?? mount.name);
     if (!isReady(volume)) out.waiting.push(`Volume ${mount.name} (${stateOf(volume)})`);
@@ -181,7 +178,7 @@ export interface ResolvedNetworks {
 /** The Networks the App waits for: each must exist, be Ready and have its attachment definition. */
 export function resolveNetworks(app: App, refs: Referenced): ResolvedNetworks {
   const out: ResolvedNetworks = { waiting: [] };
-  for (const { name } of app.spec.networks ?? []) {
+  for (const name of new Set((app.spec.networks ?? []).map((n) => n.network))) {
     const network = refs.network(name);
     const nad = network?.status?.networkAttachmentDefinition;
     if (!nad || !isReady(network)) out.waiting.push(`Network ${name} (${network && !nad ? 'no NetworkAttachmentDefinition yet' : stateOf(network)})`);
@@ -190,8 +187,8 @@ export function resolveNetworks(app: App, refs: Referenced): ResolvedNetworks {
 }
 
 /** The first thing the App waits for decides the reason; the message lists everything. */
-export function waitingFor(deps: ResolvedDependencies, volumes: ResolvedVolumes, networks: ResolvedNetworks): { reason: string; message: string } | undefined {
-  const reason = deps.waiting.length ? 'WaitingForDependency' : volumes.waiting.length ? 'WaitingForVolume' : networks.waiting.length ? 'WaitingForNetwork' : undefined;
+export function waitingFor(deps: ResolvedDependencies, volumes: ResolvedVolumes, networks: ResolvedNetworks): Problem | undefined {
+  const reason = deps.waiting.length ? Waiting.Dependency : volumes.waiting.length ? Waiting.Volume : networks.waiting.length ? Waiting.Network : undefined;
   if (!reason) return undefined;
-  return { reason, message: `waiting for ${[...deps.waiting, ...volumes.waiting, ...networks.waiting].join('; ')}` };
+  return waiting(reason, `waiting for ${[...deps.waiting, ...volumes.waiting, ...networks.waiting].join('; ')}`);
 }

@@ -73,14 +73,14 @@ describe('desiredDeployment', () => {
   });
 
   it('attaches secondary Networks through Multus, labels members, and leaves addresses to IPAM', () => {
-    const a = app({ networks: [{ name: 'private' }, { name: 'storage' }] }, { tier: 'web', 'stratus.dev/app': 'spoofed' });
+    const a = app({ networks: [{ name: 'front', network: 'private' }, { name: 'store', network: 'storage' }] }, { tier: 'web', 'stratus.dev/app': 'spoofed' });
     const d = desiredDeployment(a, { ...none, nads: new Map([['private', 'private'], ['storage', 'storage-nad']]) });
     expect(d.spec.template.metadata).toEqual({
       labels: { tier: 'web', 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web', 'net.stratus.dev/private': 'true', 'net.stratus.dev/storage': 'true' },
-      annotations: { 'k8s.v1.cni.cncf.io/networks': '[{"name":"private","namespace":"ns"},{"name":"storage-nad","namespace":"ns"}]' },
+      annotations: { 'k8s.v1.cni.cncf.io/networks': '[{"name":"private","namespace":"ns","interface":"front"},{"name":"storage-nad","namespace":"ns","interface":"store"}]' },
     });
     expect(d.spec.selector).toEqual({ matchLabels: appSelector(a) });
-    expect(() => desiredDeployment(a, none)).toThrow('spec.networks[private]');
+    expect(() => desiredDeployment(a, none)).toThrow('spec.networks[front]');
   });
 });
 

@@ -41,7 +41,7 @@ export function appSelector(app: App): Record<string, string> {
 /** The App's own labels, Stratus's, and one per secondary Network (for its policies). */
 export function podLabels(app: App): Record<string, string> {
   const labels: Record<string, string> = { ...(app.metadata.labels ?? {}), ...managedBy, ...appSelector(app) };
-  for (const n of app.spec.networks ?? []) labels[networkMemberLabel(n.name)] = 'true';
+  for (const n of app.spec.networks ?? []) labels[networkMemberLabel(n.network)] = 'true';
   return labels;
 }
 
@@ -121,10 +121,10 @@ export function desiredDeployment(app: App, refs: ResolvedReferences): Deploymen
     return { name: podVolumeName(v.name, i), persistentVolumeClaim: { claimName, ...(v.readOnly ? { readOnly: true } : {}) } };
   });
   const networks = (app.spec.networks ?? []).map((n) => {
-    const nad = refs.nads.get(n.name);
+    const nad = refs.nads.get(n.network);
     if (!nad) throw new Error(`spec.networks[${n.name}]: the App's attachment definition is not resolved`);
     // No ips: each instance leases an address of the App's pool.
-    return { name: nad, namespace: ns };
+    return { name: nad, namespace: ns, interface: n.name };
   });
   return {
     apiVersion: 'apps/v1',

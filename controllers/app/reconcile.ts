@@ -1,6 +1,7 @@
 // App reconcile: resolve dependencies, Volumes and Networks (waiting for
 // them), allocate the App's addresses on its Networks, write the Deployment
 // and Service, and report the rollout.
+import { stuck, Stuck, waiting, Waiting } from '../shared/problems.js';
 import { Apps, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { App, AppStatus, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { Deployment, Pod } from '../../pkg/kube/core-types.js';
@@ -11,9 +12,9 @@ import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
-import { isControlledBy, keyOf, type KubeObject } from '../../pkg/runtime/object.js';
-import type { IpAllocator } from '../network/allocator.js';
-import { AddressPools } from '../shared/address-pools.js';
+import { isControlledBy, keyOf, type KubeObject } from '../../pkg/meta/object.js';
+import type { IpAllocator } from '../ipam/allocator.js';
+import { AddressPools } from '../ipam/pools.js';
 import { applyChild, ChildConflictError, deleteExact } from '../shared/children.js';
 import { childLabels } from '../shared/labels.js';
 import { resolveDependencies, resolveNetworks, resolveVolumes, waitingFor, type Referenced } from './dependencies.js';
@@ -22,6 +23,13 @@ import { appPodIndex } from './indexes.js';
 import { appStatus, type AppObservation } from './status.js';
 
 const revisionAnnotation = 'deployment.kubernetes.io/revision';
+
+/** Each Network the App attaches to, with how many interfaces each instance has on it. */
+function interfacesPerNetwork(app: App): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const n of app.spec.networks ?? []) counts.set(n.network, (counts.get(n.network) ?? 0) + 1);
+  return counts;
+}
 
 export class AppReconciler implements Reconciler {
   private readonly pools: AddressPools;
@@ -45,10 +53,11 @@ export class AppReconciler implements Reconciler {
     const deps = resolveDependencies(app, refs);
     const volumes = resolveVolumes(app, refs);
     const networks = resolveNetworks(app, refs);
-    const o: AppObservation = { pods: [], dependencies: deps.statuses, now: this.now() };
+    const o: AppObservation = { pods: [], dependencies: deps.statuses, problems: [], now: this.now() };
     const problems = [...deps.problems, ...volumes.problems];
-    if (problems.length) o.blocked = { reason: problems[0]!.reason, message: problems.map((p) => p.message).join('; ') };
-    o.waiting = waitingFor(deps, volumes, networks);
+    if (problems.length) o.problems.push({ ...problems[0]!, message: problems.map((p) => p.message).join('; ') });
+    const waitsFor = waitingFor(deps, volumes, networks);
+    if (waitsFor) o.problems.push(waitsFor);
 
     let deployment = this.owned<Deployment>(Deployments, app, app.metadata.name!);
     // Before its first start an App waits for everything it depends on and
@@ -58,25 +67,25 @@ export class AppReconciler implements Reconciler {
     // every App above it, and they reconnect by themselves. Spec changes
     // still apply; an address that cannot be resolved meanwhile keeps the
     // value the instances run with.
-    if (!o.blocked && (!o.waiting || deployment)) {
+    if (!problems.length && (!waitsFor || deployment)) {
       const pools = await this.pools.ensure({
         object: app,
         kind: 'app',
         labels: childLabels('app', app.metadata.name!),
-        networks: new Map((app.spec.networks ?? []).map((n) => [n.name, 1])),
+        networks: interfacesPerNetwork(app),
         instances: app.spec.replicas ?? 1,
         pods: this.cache.byIndex<Pod>(Pods, appPodIndex, keyOf(app)),
       });
       if (pools.statuses.length) o.networks = pools.statuses;
-      o.shortage = pools.shortage;
-      if (pools.waiting.length && !o.waiting) o.waiting = { reason: 'WaitingForNetwork', message: `waiting: ${pools.waiting.join('; ')}` };
+      if (pools.shortage) o.problems.push(stuck(Stuck.AddressesExhausted, pools.shortage));
+      if (pools.waiting.length && !waitsFor) o.problems.push(waiting(Waiting.Network, `waiting: ${pools.waiting.join('; ')}`));
       const resolved = this.completeReferences(app, deployment, deps.env, deps.unresolved, volumes.claims, pools.nads);
       if (resolved) {
         try {
           deployment = await this.applyChildren(app, resolved, o);
         } catch (err) {
           if (!(err instanceof ChildConflictError)) throw err;
-          o.blocked = { reason: 'ChildConflict', message: err.message };
+          o.problems.push(stuck(Stuck.ChildConflict, err.message));
         }
       }
     }
@@ -116,7 +125,7 @@ export class AppReconciler implements Reconciler {
     nads: Map<string, string>,
   ): ResolvedReferences | undefined {
     if ((app.spec.volumes ?? []).some((v) => !claims.has(v.name))) return undefined;
-    if ((app.spec.networks ?? []).some((n) => !nads.has(n.name))) return undefined;
+    if ((app.spec.networks ?? []).some((n) => !nads.has(n.network))) return undefined;
     const dependencyEnv = new Map(env);
     if (unresolved.length) {
       const running = (deployment?.spec.template.spec.containers.find((c) => c.name === containerName)?.env ?? []) as { name: string; value?: string }[];

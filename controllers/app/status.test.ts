@@ -1,6 +1,7 @@
+import { stuck, Stuck, waiting as waitingFor, Waiting } from '../shared/problems.js';
 import type { App } from '../../pkg/api/types.generated.js';
 import type { ContainerState, Deployment, Pod } from '../../pkg/kube/core-types.js';
-import type { Condition } from '../../pkg/runtime/object.js';
+import type { Condition } from '../../pkg/meta/object.js';
 import { appStatus, failingContainer, type AppObservation } from './status.js';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
@@ -41,16 +42,16 @@ const pod = (name: string, state: ContainerState, init = false): Pod => ({
   status: { [init ? 'initContainerStatuses' : 'containerStatuses']: [{ name: 'app', image: 'x', imageID: '', ready: false, restartCount: 0, state, lastState: {} }] },
 });
 const waiting = (reason: string, message?: string): ContainerState => ({ waiting: { reason, ...(message ? { message } : {}) } });
-const base: AppObservation = { pods: [], dependencies: [], now };
+const base: AppObservation = { pods: [], dependencies: [], problems: [], now };
 const summary = (s: ReturnType<typeof appStatus>) => (s.conditions ?? []).map((c) => `${c.type}=${c.status}:${c.reason}`);
 
 describe('appStatus conditions', () => {
   it.each<[string, number, Partial<AppObservation>, string[], string | RegExp]>([
     ['no Deployment yet', 2, {}, ['Ready=False:Creating', 'Reconciling=True:Creating'], 'creating the Deployment'],
-    ['waiting for a dependency, nothing runs', 2, { waiting: { reason: 'WaitingForDependency', message: 'waiting for VirtualMachine db (Starting)' } }, ['Ready=False:WaitingForDependency', 'Reconciling=True:WaitingForDependency'], 'waiting for VirtualMachine db (Starting)'],
-    ['waiting for a dependency, instances kept', 2, { waiting: { reason: 'WaitingForDependency', message: 'waiting for App api (RollingOut)' }, deployment: deployment({ total: 2, updated: 2, available: 2, ready: 2 }) }, ['Ready=False:WaitingForDependency', 'Reconciling=True:WaitingForDependency'], 'waiting for App api (RollingOut); the Deployment is kept (2 available)'],
-    ['blocked beats waiting', 2, { blocked: { reason: 'VolumeAccessMode', message: 'spec.volumes[data]: …' }, waiting: { reason: 'WaitingForVolume', message: 'w' } }, ['Ready=False:VolumeAccessMode', 'Stalled=True:VolumeAccessMode'], 'spec.volumes[data]: …'],
-    ['too few addresses on a Network', 3, { shortage: 'spec.networks[private]: 2 of 3 instances can have an address: Network private has no free addresses', deployment: deployment({ replicas: 3, total: 3, updated: 3, available: 2 }) }, ['Ready=False:AddressesExhausted', 'Stalled=True:AddressesExhausted'], /2 of 3 instances/],
+    ['waiting for a dependency, nothing runs', 2, { problems: [waitingFor(Waiting.Dependency, 'waiting for VirtualMachine db (Starting)')] }, ['Ready=False:WaitingForDependency', 'Reconciling=True:WaitingForDependency'], 'waiting for VirtualMachine db (Starting)'],
+    ['waiting for a dependency, instances kept', 2, { problems: [waitingFor(Waiting.Dependency, 'waiting for App api (RollingOut)')], deployment: deployment({ total: 2, updated: 2, available: 2, ready: 2 }) }, ['Ready=False:WaitingForDependency', 'Reconciling=True:WaitingForDependency'], 'waiting for App api (RollingOut); the Deployment is kept (2 available)'],
+    ['blocked beats waiting', 2, { problems: [waitingFor(Waiting.Volume, 'w'), stuck(Stuck.VolumeAccessMode, 'spec.volumes[data]: …')] }, ['Ready=False:VolumeAccessMode', 'Stalled=True:VolumeAccessMode'], 'spec.volumes[data]: …'],
+    ['too few addresses on a Network', 3, { problems: [stuck(Stuck.AddressesExhausted, 'spec.networks[private]: 2 of 3 instances can have an address: Network private has no free addresses')], deployment: deployment({ replicas: 3, total: 3, updated: 3, available: 2 }) }, ['Ready=False:AddressesExhausted', 'Stalled=True:AddressesExhausted'], /2 of 3 instances/],
     ['fully rolled out', 2, { deployment: deployment({ total: 2, updated: 2, ready: 2, available: 2 }) }, ['Ready=True:Available'], '2/2 instances available'],
     ['scaled to zero', 0, { deployment: deployment({ replicas: 0 }) }, ['Ready=True:ScaledToZero'], 'scaled to zero, as requested'],
     ['scaling down to zero', 0, { deployment: deployment({ replicas: 0, total: 1, updated: 1, available: 1 }) }, ['Ready=False:RollingOut', 'Reconciling=True:RollingOut'], 'scaling down to 0 (1 still running)'],

@@ -4,7 +4,8 @@
 import type { App, AppStatus, DependencyStatus, NetworkPoolStatus } from '../../pkg/api/types.generated.js';
 import type { Deployment, Pod } from '../../pkg/kube/core-types.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
-import { formatSelector } from '../../pkg/runtime/labels.js';
+import { formatSelector } from '../../pkg/meta/labels.js';
+import { Stuck, type Problem } from '../shared/problems.js';
 import { appSelector } from './desired.js';
 
 /** Container waiting reasons that need a human (a new image or spec): they make the App Stalled. */
@@ -18,14 +19,10 @@ export interface AppObservation {
   /** Set when the App's Service exists. */
   serviceName?: string;
   dependencies: DependencyStatus[];
-  /** What the App waits for (dependencies, Volumes, Networks), if anything. */
-  waiting?: { reason: string; message: string };
-  /** What blocks it until a spec changes. */
-  blocked?: { reason: string; message: string };
+  /** What the App waits for (dependencies, Volumes, Networks) or what blocks it until something changes. */
+  problems: Problem[];
   /** The address pools on its Networks. */
   networks?: NetworkPoolStatus[];
-  /** Why some instances cannot get an address on a Network. */
-  shortage?: string;
   now: number;
 }
 
@@ -48,15 +45,19 @@ function counts(d: Deployment | undefined) {
 }
 
 function assess(app: App, o: AppObservation): Summary {
-  if (o.blocked) return { state: 'stalled', ...o.blocked };
+  // A shortage of addresses leaves the instances that have one running: it comes after the rest.
+  const blocked = o.problems.find((p) => p.stuck && p.reason !== Stuck.AddressesExhausted);
+  if (blocked) return { state: 'stalled', reason: blocked.reason, message: blocked.message };
   const d = o.deployment;
   const n = counts(d);
-  if (o.waiting) {
+  const waiting = o.problems.find((p) => !p.stuck);
+  if (waiting) {
     // Running instances are kept while a dependency is away (see reconcile.ts); say so.
     const kept = d ? `; the Deployment is kept (${n.available} available)` : '';
-    return { state: 'progressing', reason: o.waiting.reason, message: `${o.waiting.message}${kept}` };
+    return { state: 'progressing', reason: waiting.reason, message: `${waiting.message}${kept}` };
   }
-  if (o.shortage) return { state: 'stalled', reason: 'AddressesExhausted', message: o.shortage };
+  const shortage = o.problems.find((p) => p.reason === Stuck.AddressesExhausted);
+  if (shortage) return { state: 'stalled', reason: shortage.reason, message: shortage.message };
   if (!d) return { state: 'progressing', reason: 'Creating', message: 'creating the Deployment' };
   const want = app.spec.replicas ?? 1;
   // Status and conditions speak about the current template only once the Deployment controller has seen it.

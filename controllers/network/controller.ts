@@ -6,12 +6,12 @@ import { MultiNetworkPolicies, NetworkAttachmentDefinitions } from '../../pkg/co
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
-import { keyOf } from '../../pkg/runtime/object.js';
+import { keyOf } from '../../pkg/meta/object.js';
 import { specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
 import { registerReferenceIndexes } from '../shared/indexes.js';
 import { inNamespace, networksOfApp, networksOfVm } from '../shared/references.js';
 import type { SettingsSource } from '../shared/settings.js';
-import { registerAllocationIndexes } from './allocator.js';
+import { registerAllocationIndexes } from '../ipam/allocator.js';
 import { NetworkReconciler } from './reconcile.js';
 import { SegmentAllocator } from './segments.js';
 

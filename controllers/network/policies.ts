@@ -2,9 +2,9 @@
 // pod-network interfaces, a MultiNetworkPolicy their interfaces on the
 // Network itself.
 import type { EgressRule, IngressRule, LabelSelector, Network, RulePeer, RulePort } from '../../pkg/api/types.generated.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { childLabels, labelKeys, networkMemberLabel } from '../shared/labels.js';
-import { nadName } from './nad.js';
+import { nadName } from '../ipam/attachments.js';
 
 export const policyForAnnotation = 'k8s.v1.cni.cncf.io/policy-for';
 

@@ -1,6 +1,7 @@
 // Network reconcile: deletion protection, the segment (a VLAN of its own
 // for a tenant Network), the attachment definitions (with the addresses
 // Stratus allocated excluded from pod IPAM), the policies, and status.
+import { stuck, Stuck, waiting, Waiting } from '../shared/problems.js';
 import { Apps, IPAllocations, Networks, VirtualMachines } from '../../pkg/api/resources.js';
 import type { App, IPAllocation, Network, NetworkSegmentStatus, NetworkUser, VirtualMachine } from '../../pkg/api/types.generated.js';
 import { NetworkPolicies } from '../../pkg/kube/resources.js';
@@ -10,13 +11,13 @@ import type { Client } from '../../pkg/runtime/client/client.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
 import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
 import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js';
-import { isControlledBy } from '../../pkg/runtime/object.js';
+import { isControlledBy } from '../../pkg/meta/object.js';
 import { applyChild, ChildConflictError, deleteExact } from '../shared/children.js';
 import { networkIndex } from '../shared/references.js';
 import type { SettingsSource } from '../shared/settings.js';
-import { allocationsByNetwork } from './allocator.js';
-import { allocationRange, rangeSize } from './ipam.js';
-import { desiredNad, desiredVmNad, nadName } from './nad.js';
+import { allocationsByNetwork } from '../ipam/allocator.js';
+import { allocationRange, rangeSize } from '../ipam/ranges.js';
+import { desiredNad, desiredVmNad, nadName } from '../ipam/attachments.js';
 import { desiredMultiNetworkPolicy, desiredNetworkPolicy, hasRules, peerNetworks, policyName } from './policies.js';
 import { chooseSegment } from './segment.js';
 import type { SegmentAllocator } from './segments.js';
@@ -51,7 +52,7 @@ export class NetworkReconciler implements Reconciler {
     if (network.metadata.deletionTimestamp) {
       if (!hasFinalizer(network, networkFinalizer)) return;
       if (users.length) {
-        await writeStatus(this.client, Networks, network, networkStatus(network, { ...counts, users, segment: network.status?.segment, deleting: true, now: this.now() }));
+        await writeStatus(this.client, Networks, network, networkStatus(network, { ...counts, users, problems: [], segment: network.status?.segment, deleting: true, now: this.now() }));
         return;
       }
       await this.segments.release(network);
@@ -60,8 +61,8 @@ export class NetworkReconciler implements Reconciler {
     }
     if (await addFinalizer(this.client, Networks, network, networkFinalizer)) return;
 
-    const o: NetworkObservation = { ...counts, users, deleting: false, now: this.now() };
-    if ('error' in range) o.problem = { reason: 'InvalidRange', message: range.error, stalled: true };
+    const o: NetworkObservation = { ...counts, users, problems: [], deleting: false, now: this.now() };
+    if ('error' in range) o.problems.push(stuck(Stuck.InvalidRange, range.error));
     o.segment = await this.segment(network, o);
     try {
       if (o.segment) {
@@ -74,7 +75,7 @@ export class NetworkReconciler implements Reconciler {
       await this.ensurePolicies(network, o);
     } catch (err) {
       if (!(err instanceof ChildConflictError)) throw err;
-      o.problem = { reason: 'ChildConflict', message: err.message, stalled: true };
+      o.problems.push(stuck(Stuck.ChildConflict, err.message));
     }
     await writeStatus(this.client, Networks, network, networkStatus(network, o));
   }
@@ -84,13 +85,13 @@ export class NetworkReconciler implements Reconciler {
     const settings = this.settings.current;
     const choice = chooseSegment(network, settings);
     if ('conflict' in choice) {
-      o.problem = { reason: 'SegmentConflict', message: choice.conflict, stalled: true };
+      o.problems.push(stuck(Stuck.SegmentConflict, choice.conflict));
       return undefined;
     }
     if ('provider' in choice) return choice.provider;
     const result = await this.segments.ensure(network, choice.tenant.bridge, settings.tenantVlans);
     if ('exhausted' in result) {
-      o.problem = { reason: 'SegmentsExhausted', message: result.exhausted, stalled: true };
+      o.problems.push(stuck(Stuck.SegmentsExhausted, result.exhausted));
       return undefined;
     }
     return { provider: false, bridge: choice.tenant.bridge, vlan: result.vlan };
@@ -110,8 +111,8 @@ export class NetworkReconciler implements Reconciler {
     const missing = peerNetworks(network).filter((n) => !cidrOf(n));
     await applyChild(this.client, this.cache, NetworkPolicies, network, desiredNetworkPolicy(network, cidrOf));
     await applyChild(this.client, this.cache, MultiNetworkPolicies, network, desiredMultiNetworkPolicy(network, cidrOf));
-    if (missing.length && !o.problem) {
-      o.problem = { reason: 'WaitingForNetwork', message: `rules name Network ${missing.join(', ')}, which does not exist; those rules allow nothing on secondary interfaces until it does`, stalled: false };
+    if (missing.length) {
+      o.problems.push(waiting(Waiting.Network, `rules name Network ${missing.join(', ')}, which does not exist; those rules allow nothing on secondary interfaces until it does`));
     }
   }
 }

@@ -1,4 +1,5 @@
 // A Network's status: its attachment definition, address counts and users.
+import { summaryWith, Waiting, type Problem } from '../shared/problems.js';
 import type { Network, NetworkSegmentStatus, NetworkStatus, NetworkUser } from '../../pkg/api/types.generated.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
 import { describeUsers, listedUsers } from '../shared/users.js';
@@ -9,17 +10,18 @@ export interface NetworkObservation {
   allocated: number;
   free: number;
   users: NetworkUser[];
-  problem?: { reason: string; message: string; stalled: boolean };
+  /** What it waits for (a Network its rules name) or what blocks it (a clash, a VLAN it cannot have). */
+  problems: Problem[];
   deleting: boolean;
   now: number;
 }
 
 export function networkStatus(network: Network, o: NetworkObservation): NetworkStatus {
   const usedBy = describeUsers(o.users);
-  let summary: Summary;
-  if (o.deleting && o.users.length) summary = { state: 'progressing', reason: 'DeletionBlocked', message: `deletion waits until nothing is attached; attached: ${usedBy}` };
-  else if (o.problem) summary = { state: o.problem.stalled ? 'stalled' : 'progressing', reason: o.problem.reason, message: o.problem.message };
-  else summary = { state: 'ready', reason: 'Available', message: `${o.allocated} addresses allocated, ${o.free} free` };
+  const summary: Summary =
+    o.deleting && o.users.length
+      ? { state: 'progressing', reason: Waiting.DeletionBlocked, message: `deletion waits until nothing is attached; attached: ${usedBy}` }
+      : summaryWith(o.problems, { state: 'ready', reason: 'Available', message: `${o.allocated} addresses allocated, ${o.free} free` });
   const status: NetworkStatus = {
     observedGeneration: network.metadata.generation,
     conditions: summarize(network.status?.conditions, summary, network.metadata.generation, o.now),

@@ -6,7 +6,7 @@ import { RestMapper } from '../../pkg/runtime/client/rest-mapper.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
-import { keyOf } from '../../pkg/runtime/object.js';
+import { keyOf } from '../../pkg/meta/object.js';
 import { specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
 import type { SettingsSource } from '../shared/settings.js';
 import { MetricsClient } from './metrics-client.js';

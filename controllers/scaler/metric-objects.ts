@@ -4,8 +4,8 @@
 // pkg/api/admission/typed-reference-policy.ts); a kind served under another
 // resource name was therefore not checked, and is not read. Secrets are
 // never read: they hold credentials, not metrics (the CRD refuses them too).
-import type { ResourceType } from '../../pkg/runtime/client/resource.js';
-import { parseApiVersion } from '../../pkg/runtime/client/resource.js';
+import type { ResourceType } from '../../pkg/meta/resource.js';
+import { parseApiVersion } from '../../pkg/meta/resource.js';
 import { NoKindMatchError, type RestMapper } from '../../pkg/runtime/client/rest-mapper.js';
 
 /** The resource Kubernetes' UnsafeGuessKindToResource names for a kind. */

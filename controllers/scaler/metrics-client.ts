@@ -7,7 +7,7 @@ import { ApiError } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import type { RestMapper } from '../../pkg/runtime/client/rest-mapper.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { originOf } from '../../pkg/api/settings.js';
 import type { SettingsSource } from '../shared/settings.js';
 import type { MetricValue, PodMetricsSample, PodMetricValue } from './algorithm/index.js';

@@ -42,8 +42,7 @@ export class ScalerReconciler implements Reconciler {
     await this.watches.ensure(scaler);
     const found = await resolveTarget(scaler, this.mapper, this.client, this.cache);
     const o: ScalerObservation = { now, metricsWrittenAt: memory.metricsWrittenAt };
-    if ('waiting' in found) o.waiting = found.waiting;
-    if ('invalid' in found) o.invalid = found.invalid;
+    if ('problem' in found) o.problem = found.problem;
     if ('target' in found) {
       const { target } = found;
       const current = target.scale.spec.replicas ?? 0;

@@ -2,10 +2,11 @@
 // algorithm's result, the decision explained, the persisted history, and the
 // kstatus summary. Built so that an evaluation that changes no decision
 // yields the status the Scaler already has.
+import { problemSummary, type Problem } from '../shared/problems.js';
 import type { Scaler, ScalerDecision, ScalerStatus } from '../../pkg/api/types.generated.js';
 import { parseQuantity } from '../../pkg/kube/quantity.js';
 import { removeCondition, setCondition, summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
-import type { Condition } from '../../pkg/runtime/object.js';
+import type { Condition } from '../../pkg/meta/object.js';
 import { deepEqual } from '../../pkg/util/equality.js';
 import { DEFAULT_HPA_CONFIG, statusTime, type Decision, type MetricStatus, type ScalerCondition, type ScalerHistory, type ScalerResult } from './algorithm/index.js';
 import { metricsDue } from './metrics-refresh.js';
@@ -21,8 +22,8 @@ export interface ScalerObservation {
   /** Extra conditions this pass sets (a failed rescale). */
   extraConditions?: ScalerCondition[];
   lastScaleTime?: string;
-  waiting?: string;
-  invalid?: string;
+  /** Its target is missing, or cannot be scaled. */
+  problem?: Problem;
   /** Set when another actor changed the target's replicas since the Scaler last did. */
   overriddenBy?: string;
   /** Set while every instance of the target is in its warm-up (its metrics are not counted yet). */
@@ -36,8 +37,7 @@ const hpaConditions = new Set(['AbleToScale', 'ScalingActive', 'ScalingLimited',
 const maxErrorLength = 1024;
 
 function summary(o: ScalerObservation, conditions: ScalerCondition[]): Summary {
-  if (o.invalid) return { state: 'stalled', reason: 'InvalidTarget', message: o.invalid };
-  if (o.waiting) return { state: 'progressing', reason: 'WaitingForTarget', message: o.waiting };
+  if (o.problem) return problemSummary(o.problem);
   const r = o.result!;
   const active = conditions.find((c) => c.type === 'ScalingActive');
   const able = conditions.find((c) => c.type === 'AbleToScale');

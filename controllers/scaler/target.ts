@@ -1,5 +1,6 @@
 // The Scaler's target: anything with a scale subresource. Its /scale gives
 // the replicas and the selector of its pods.
+import { stuck, Stuck, waiting, Waiting, type Problem } from '../shared/problems.js';
 import type { Scaler } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
 import { Pods } from '../../pkg/kube/resources.js';
@@ -14,7 +15,7 @@ export interface Target {
   pods: Pod[];
 }
 
-export type TargetResult = { target: Target } | { waiting: string } | { invalid: string };
+export type TargetResult = { target: Target } | { problem: Problem };
 
 export async function resolveTarget(scaler: Scaler, mapper: RestMapper, client: Client, cache: Cache): Promise<TargetResult> {
   const ref = scaler.spec.scaleTargetRef;
@@ -23,15 +24,15 @@ export async function resolveTarget(scaler: Scaler, mapper: RestMapper, client: 
   try {
     type = await mapper.resourceFor(ref.apiVersion, ref.kind);
   } catch (err) {
-    if (err instanceof NoKindMatchError) return { invalid: `spec.scaleTargetRef: ${err.message}` };
+    if (err instanceof NoKindMatchError) return { problem: stuck(Stuck.InvalidTarget, `spec.scaleTargetRef: ${err.message}`) };
     throw err;
   }
-  if (!type.subresources.includes('scale')) return { invalid: `spec.scaleTargetRef: ${ref.kind} has no scale subresource` };
+  if (!type.subresources.includes('scale')) return { problem: stuck(Stuck.InvalidTarget, `spec.scaleTargetRef: ${ref.kind} has no scale subresource`) };
   let scale: Scale;
   try {
     scale = await client.getScale(type, ns, ref.name);
   } catch (err) {
-    if (isNotFound(err)) return { waiting: `${ref.kind} ${ref.name} does not exist` };
+    if (isNotFound(err)) return { problem: waiting(Waiting.Target, `${ref.kind} ${ref.name} does not exist`) };
     throw err;
   }
   const selector = scale.status.selector;

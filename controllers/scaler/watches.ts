@@ -6,11 +6,11 @@
 import { Scalers } from '../../pkg/api/resources.js';
 import type { Scaler } from '../../pkg/api/types.generated.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
-import { parseApiVersion } from '../../pkg/runtime/client/resource.js';
+import { parseApiVersion } from '../../pkg/meta/resource.js';
 import type { RestMapper } from '../../pkg/runtime/client/rest-mapper.js';
 import type { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped } from '../../pkg/runtime/handler/handlers.js';
-import { keyOf, type KubeObject } from '../../pkg/runtime/object.js';
+import { keyOf, type KubeObject } from '../../pkg/meta/object.js';
 import { metricObjectType } from './metric-objects.js';
 
 export const referenceIndex = 'scaler-references';

@@ -10,8 +10,8 @@
 // applied, and server-side apply then drops what Stratus no longer states.
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import type { ResourceType } from '../../pkg/runtime/client/resource.js';
-import { controllerReference, isControlledBy, type KubeObject } from '../../pkg/runtime/object.js';
+import type { ResourceType } from '../../pkg/meta/resource.js';
+import { controllerReference, isControlledBy, type KubeObject } from '../../pkg/meta/object.js';
 import { createHash } from 'node:crypto';
 import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import { containsSubset } from '../../pkg/util/equality.js';

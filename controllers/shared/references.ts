@@ -20,7 +20,7 @@ export function networksOfVm(vm: VirtualMachine): string[] {
 }
 
 export function networksOfApp(app: App): string[] {
-  return [...new Set((app.spec.networks ?? []).map((n) => n.name))];
+  return [...new Set((app.spec.networks ?? []).map((n) => n.network))];
 }
 
 /** Index values are namespace/name, so lookups never cross namespaces. */

@@ -7,7 +7,7 @@ import { parseSettings, settingsName, type Settings } from '../../pkg/api/settin
 import { ConfigMaps } from '../../pkg/kube/resources.js';
 import type { Informer } from '../../pkg/runtime/cache/informer.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 
 type ConfigMap = KubeObject & { data?: Record<string, string> };
 

@@ -8,10 +8,10 @@ import { NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.j
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
-import { keyOf, type KubeObject } from '../../pkg/runtime/object.js';
+import { keyOf, type KubeObject } from '../../pkg/meta/object.js';
 import { specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
-import type { IpAllocator } from '../network/allocator.js';
-import { leaseChanged } from '../shared/address-pools.js';
+import type { IpAllocator } from '../ipam/allocator.js';
+import { leaseChanged } from '../ipam/pools.js';
 import { registerReferenceIndexes } from '../shared/indexes.js';
 import { labelKeys } from '../shared/labels.js';
 import { networkIndex, volumeIndex } from '../shared/references.js';

@@ -1,6 +1,6 @@
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { VirtualMachine as KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
-import { appliedSpecAnnotation, restartAnnotation, restartRelevant } from './desired.js';
+import { appliedSpecAnnotation, restartAnnotation, restartRelevant } from './template.js';
 import { planGroupRestart } from './group-restart.js';
 
 const t1 = '2026-11-26T08:00:00Z';

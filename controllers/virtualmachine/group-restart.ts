@@ -8,7 +8,7 @@
 // is done when every member runs a VMI that carries the request.
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import { hasCondition, type VirtualMachine as KubeVirtVirtualMachine, type VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
-import { appliedSpecAnnotation, restartAnnotation, restartRelevant } from './desired.js';
+import { appliedSpecAnnotation, restartAnnotation, restartRelevant } from './template.js';
 import { pendingChanges } from './pending.js';
 
 export interface GroupRestart {

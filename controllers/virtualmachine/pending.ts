@@ -3,7 +3,7 @@
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
 import { deepEqual } from '../../pkg/util/equality.js';
-import { appliedSpecAnnotation, restartRelevant } from './desired.js';
+import { appliedSpecAnnotation, restartRelevant } from './template.js';
 
 /** spec.<field> for each restart-relevant field the running VMI does not reflect; [] when stopped. */
 export function pendingChanges(vm: VirtualMachine, vmi: VirtualMachineInstance | undefined): string[] {

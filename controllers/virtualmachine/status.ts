@@ -4,7 +4,8 @@
 import type { NetworkPoolStatus, VirtualMachine, VirtualMachineStatus } from '../../pkg/api/types.generated.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
 import { conditionOf, type VirtualMachine as KubeVirtVirtualMachine, type VirtualMachineInstance, type VirtualMachinePool } from '../../pkg/contracts/kubevirt/index.js';
-import { formatSelector } from '../../pkg/runtime/labels.js';
+import { formatSelector } from '../../pkg/meta/labels.js';
+import { Stuck, summaryWith, type Problem } from '../shared/problems.js';
 import { groupSelector } from './desired.js';
 
 type Phase = NonNullable<VirtualMachineStatus['phase']>;
@@ -21,14 +22,10 @@ export interface VmObservation {
   memberVmis?: VirtualMachineInstance[];
   /** While a group restart rolls: how far it is. */
   restarting?: string;
-  /** What the VM waits for (Volumes, Networks, addresses), if anything. */
-  waiting?: { reason: string; message: string };
-  /** What blocks it until the spec changes (an address conflict, a name clash). */
-  blocked?: { reason: string; message: string };
+  /** What it waits for (Volumes, Networks, addresses) or what blocks it until something changes. */
+  problems: Problem[];
   /** A group's address pools on its Networks. */
   networks?: NetworkPoolStatus[];
-  /** Why some group members cannot get an address on a Network. */
-  shortage?: string;
   pendingChanges: string[];
   serviceName?: string;
   restartedAt?: string;
@@ -109,16 +106,11 @@ function groupSummary(vm: VirtualMachine, o: VmObservation): { phase: Phase; sum
 
 export function vmStatus(vm: VirtualMachine, o: VmObservation): VirtualMachineStatus {
   const group = vm.spec.replicas !== undefined;
-  let { phase, summary } = group ? groupSummary(vm, o) : singleSummary(vm, o);
-  if (o.blocked) {
-    phase = 'Failed';
-    summary = { state: 'stalled', reason: o.blocked.reason, message: o.blocked.message };
-  } else if (o.waiting) {
-    phase = 'Pending';
-    summary = { state: 'progressing', reason: o.waiting.reason, message: o.waiting.message };
-  } else if (o.shortage) {
-    summary = { state: 'stalled', reason: 'AddressesExhausted', message: o.shortage };
-  }
+  const shape = group ? groupSummary(vm, o) : singleSummary(vm, o);
+  const summary = summaryWith(o.problems, shape.summary);
+  // A group short of addresses still runs the members that have one.
+  const blocking = o.problems.find((p) => p.reason !== Stuck.AddressesExhausted);
+  const phase = blocking ? (blocking.stuck ? 'Failed' : 'Pending') : shape.phase;
   const status: VirtualMachineStatus = {
     observedGeneration: vm.metadata.generation,
     conditions: summarize(vm.status?.conditions, summary, vm.metadata.generation, o.now),

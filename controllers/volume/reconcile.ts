@@ -1,5 +1,6 @@
 // Volume reconcile: fetch → deletion (protection, reclaim) or finalizer →
 // claim or DataVolume → growth → status.
+import { stuck, Stuck, waiting, Waiting } from '../shared/problems.js';
 import { Apps, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { App, VirtualMachine, Volume, VolumeUser } from '../../pkg/api/types.generated.js';
 import type { PersistentVolumeClaim, StorageClass } from '../../pkg/kube/core-types.js';
@@ -12,7 +13,7 @@ import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/c
 import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
 import type { ReconcileContext, Reconciler, Request } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
-import { isControlledBy, type KubeObject } from '../../pkg/runtime/object.js';
+import { isControlledBy, type KubeObject } from '../../pkg/meta/object.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
 import { applyChild, ChildConflictError } from '../shared/children.js';
 import { volumeIndex } from '../shared/references.js';
@@ -44,12 +45,12 @@ export class VolumeReconciler implements Reconciler {
     if (volume.metadata.deletionTimestamp) return this.delete(volume, users, ctx);
     if (await addFinalizer(this.client, Volumes, volume, volumeFinalizer)) return; // the update wakes us again
 
-    const observation: VolumeObservation = { users, deleting: false, now: this.now() };
+    const observation: VolumeObservation = { users, problems: [], deleting: false, now: this.now() };
     try {
       await this.ensureStorage(volume, observation);
     } catch (err) {
       if (!(err instanceof ChildConflictError)) throw err;
-      observation.blocked = { reason: 'ClaimConflict', message: err.message, stalled: true };
+      observation.problems.push(stuck(Stuck.ChildConflict, err.message));
     }
     const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, volume.metadata.namespace, claimName(volume));
     observation.claim = claim && (isControlledBy(claim, volume.metadata.uid) || this.claimOfOurDataVolume(volume, claim)) ? claim : undefined;
@@ -84,7 +85,7 @@ export class VolumeReconciler implements Reconciler {
     if (cloneOf) {
       const source = this.cache.get<Volume>(Volumes, volume.metadata.namespace, cloneOf);
       if (!source || !isTrue(source.status?.conditions, 'Ready')) {
-        o.blocked = { reason: 'WaitingForSource', message: `waiting for Volume ${cloneOf} to be Ready before cloning it`, stalled: false };
+        o.problems.push(waiting(Waiting.Source, `waiting for Volume ${cloneOf} to be Ready before cloning it`));
         return;
       }
       sourceClaim = source.status?.claimName ?? cloneOf;
@@ -111,7 +112,7 @@ export class VolumeReconciler implements Reconciler {
     if (!hasFinalizer(volume, volumeFinalizer)) return;
     if (users.length > 0) {
       const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, volume.metadata.namespace, claimName(volume));
-      await writeStatus(this.client, Volumes, volume, volumeStatus(volume, { users, claim, deleting: true, now: this.now() }));
+      await writeStatus(this.client, Volumes, volume, volumeStatus(volume, { users, claim, deleting: true, problems: [], now: this.now() }));
       return;
     }
     if (volume.spec.reclaimPolicy === 'Retain') await this.retainClaim(volume, ctx);

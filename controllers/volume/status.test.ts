@@ -1,3 +1,4 @@
+import { stuck, Stuck } from '../shared/problems.js';
 import type { Volume } from '../../pkg/api/types.generated.js';
 import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
 import type { DataVolume } from '../../pkg/contracts/cdi/index.js';
@@ -19,7 +20,7 @@ const dv = (phase: string, extra: Partial<NonNullable<DataVolume['status']>> = {
   spec: {},
   status: { phase, ...extra },
 });
-const base: VolumeObservation = { users: [], deleting: false, now: Date.parse('2026-01-01T00:00:00Z') };
+const base: VolumeObservation = { users: [], problems: [], deleting: false, now: Date.parse('2026-01-01T00:00:00Z') };
 const kinds = (s: ReturnType<typeof volumeStatus>) => (s.conditions ?? []).map((c) => `${c.type}=${c.status}:${c.reason}`);
 
 describe('volumeStatus', () => {
@@ -38,7 +39,7 @@ describe('volumeStatus', () => {
       ['Ready=False:ImportFailed', 'Stalled=True:ImportFailed'],
     ],
     ['imported', { dataVolume: dv('Succeeded', { progress: '100.0%' }), claim: claim('Bound', '10Gi') }, 'Available', ['Ready=True:Available']],
-    ['name clash', { blocked: { reason: 'ClaimConflict', message: 'exists', stalled: true } }, 'Failed', ['Ready=False:ClaimConflict', 'Stalled=True:ClaimConflict']],
+    ['name clash', { problems: [stuck(Stuck.ChildConflict, 'exists')] }, 'Failed', ['Ready=False:ChildConflict', 'Stalled=True:ChildConflict']],
     [
       'deleting while used',
       { deleting: true, users: [{ kind: 'App', name: 'web' }], claim: claim('Bound', '10Gi') },

@@ -4,6 +4,7 @@ import type { Volume, VolumeStatus, VolumeUser } from '../../pkg/api/types.gener
 import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
 import { parseQuantity } from '../../pkg/kube/quantity.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
+import { firstProblem, problemSummary, Waiting, type Problem } from '../shared/problems.js';
 import { describeUsers, listedUsers } from '../shared/users.js';
 import type { DataVolume } from '../../pkg/contracts/cdi/index.js';
 
@@ -11,8 +12,8 @@ export interface VolumeObservation {
   claim?: PersistentVolumeClaim;
   dataVolume?: DataVolume;
   users: VolumeUser[];
-  /** Set when the Volume cannot go on by itself: a name clash, a source that is missing, … */
-  blocked?: { reason: string; message: string; stalled: boolean };
+  /** What it waits for (a clone's source) or what blocks it (a name clash). */
+  problems: Problem[];
   /** Whether the StorageClass allows expansion (undefined: unknown). */
   expandable?: boolean;
   deleting: boolean;
@@ -36,11 +37,10 @@ function assess(volume: Volume, o: VolumeObservation): { phase: Phase; summary: 
   const inUse = o.users.length > 0;
   const usedBy = describeUsers(o.users);
   if (o.deleting && inUse) {
-    return { phase: 'InUse', summary: { state: 'progressing', reason: 'DeletionBlocked', message: `deletion waits until nothing uses the Volume; used by ${usedBy}` } };
+    return { phase: 'InUse', summary: { state: 'progressing', reason: Waiting.DeletionBlocked, message: `deletion waits until nothing uses the Volume; used by ${usedBy}` } };
   }
-  if (o.blocked) {
-    return { phase: o.blocked.stalled ? 'Failed' : 'Pending', summary: { state: o.blocked.stalled ? 'stalled' : 'progressing', reason: o.blocked.reason, message: o.blocked.message } };
-  }
+  const problem = firstProblem(o.problems);
+  if (problem) return { phase: problem.stuck ? 'Failed' : 'Pending', summary: problemSummary(problem) };
   const failure = importFailure(o.dataVolume);
   if (failure) return { phase: 'Failed', summary: { state: 'stalled', reason: 'ImportFailed', message: failure } };
   const dvPhase = o.dataVolume?.status?.phase;

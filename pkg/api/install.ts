@@ -4,9 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { Client } from '../runtime/client/client.js';
-import { installAdmissionPolicies } from '../kube/admission-policies.js';
-import { installCrds } from '../kube/crds.js';
-import type { KubeObject } from '../runtime/object.js';
+import { installAdmissionPolicies } from '../apply/admission-policies.js';
+import { installCrds } from '../apply/crds.js';
+import type { KubeObject } from '../meta/object.js';
 import { packageRoot } from '../util/package-root.js';
 
 export function stratusCrds(): KubeObject[] {

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../runtime/object.js';
+import type { KubeObject } from '../meta/object.js';
 import { health } from './kstatus.js';
 
 const t = '2026-01-01T00:00:00Z';

@@ -1,7 +1,7 @@
 // kstatus: the health of any object as Flux, Argo CD and `kubectl wait`
 // read it — Current, InProgress, Failed (or Terminating / NotFound), with the
 // condition message that explains it.
-import type { Condition, KubeObject } from '../runtime/object.js';
+import type { Condition, KubeObject } from '../meta/object.js';
 
 export type HealthStatus = 'Current' | 'InProgress' | 'Failed' | 'Terminating' | 'NotFound';
 

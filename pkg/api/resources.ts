@@ -1,5 +1,5 @@
 // The resource types of Stratus's own kinds.
-import type { ResourceType } from '../runtime/client/resource.js';
+import type { ResourceType } from '../meta/resource.js';
 import { group, version } from './schema/common.js';
 
 const t = (resource: string, kind: string): ResourceType => ({ group, version, resource, kind, namespaced: true });

@@ -4,8 +4,8 @@ import { Apps, Networks, Scalers, VirtualMachines, Volumes } from '../api/resour
 import { Client } from '../runtime/client/client.js';
 import { isNotFound } from '../runtime/client/api-error.js';
 import { RestClient } from '../runtime/client/rest-client.js';
-import type { ResourceType } from '../runtime/client/resource.js';
-import type { KubeObject } from '../runtime/object.js';
+import type { ResourceType } from '../meta/resource.js';
+import type { KubeObject } from '../meta/object.js';
 import type { Scaler, ScalerDecision } from '../api/types.generated.js';
 import { ExitCode, parseFlags, UsageError, type Command } from './command.js';
 import { loadKubeConfig } from './kubeconfig.js';

@@ -4,7 +4,7 @@
 // digest is taken of the upstream files in the cache and of the CRDs the
 // apiserver serves, and both must match the committed locks.
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../runtime/object.js';
+import type { KubeObject } from '../meta/object.js';
 
 interface CrdSpec {
   group: string;

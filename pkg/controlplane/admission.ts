@@ -3,7 +3,7 @@
 // pinned module), and the plane registers them under virt-api's webhook
 // configurations, with the server's URL and CA where a cluster names the
 // virt-api Service.
-import type { KubeObject } from '../runtime/object.js';
+import type { KubeObject } from '../meta/object.js';
 
 interface WebhookClientConfig {
   service?: { namespace: string; name: string; path?: string; port?: number };

@@ -17,7 +17,7 @@ import { admissionArgs, pointWebhooksAt } from './admission.js';
 import { ensureUpstream, readObjects, type UpstreamApis } from './upstream.js';
 import { Client } from '../runtime/client/client.js';
 import { RestClient } from '../runtime/client/rest-client.js';
-import { installCrds } from '../kube/crds.js';
+import { installCrds } from '../apply/crds.js';
 import { MutatingWebhookConfigurations, ValidatingWebhookConfigurations } from '../kube/resources.js';
 
 export interface ControlPlaneOptions {

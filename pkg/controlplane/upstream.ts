@@ -7,7 +7,7 @@ import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from 'yaml';
-import type { KubeObject } from '../runtime/object.js';
+import type { KubeObject } from '../meta/object.js';
 import { packageRoot } from '../util/package-root.js';
 
 export interface UpstreamApis {

@@ -3,8 +3,8 @@
 // set's id in a label. Pruning deletes exactly the labelled objects that are
 // no longer in the folder, and nothing else.
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../runtime/object.js';
-import { parseApiVersion } from '../runtime/client/resource.js';
+import type { KubeObject } from '../meta/object.js';
+import { parseApiVersion } from '../meta/resource.js';
 
 export const partOfLabel = 'applyset.kubernetes.io/part-of';
 export const idLabel = 'applyset.kubernetes.io/id';

@@ -5,13 +5,13 @@ import { loadManifests } from '../api/manifests.js';
 import { health, type HealthStatus } from '../api/kstatus.js';
 import { validateObject } from '../api/validation/validate-object.js';
 import { formatFieldError } from '../api/validation/field-error.js';
-import { applyOrder, resolve } from '../kube/apply.js';
-import { waitForCrdsEstablished } from '../kube/crds.js';
+import { applyOrder, resolve } from '../apply/apply.js';
+import { waitForCrdsEstablished } from '../apply/crds.js';
 import { Secrets } from '../kube/resources.js';
 import { ApiError, isNotFound } from '../runtime/client/api-error.js';
 import type { Client } from '../runtime/client/client.js';
 import type { MappedResource, RestMapper } from '../runtime/client/rest-mapper.js';
-import type { KubeObject } from '../runtime/object.js';
+import type { KubeObject } from '../meta/object.js';
 import { sleep } from '../util/sleep.js';
 import {
   applySetId,

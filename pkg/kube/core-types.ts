@@ -1,6 +1,6 @@
 // The parts of core Kubernetes objects Stratus reads and writes, as plain JSON.
-import type { Condition, KubeObject } from '../runtime/object.js';
-import type { LabelSelector } from '../runtime/labels.js';
+import type { Condition, KubeObject } from '../meta/object.js';
+import type { LabelSelector } from '../meta/labels.js';
 
 export interface ResourceRequirements {
   requests?: Record<string, string>;

@@ -1,6 +1,6 @@
 // Resource types of Kubernetes itself, by group/version/resource. The
 // third-party APIs Stratus drives have theirs in pkg/contracts.
-import { resourceType as t } from '../runtime/client/resource.js';
+import { resourceType as t } from '../meta/resource.js';
 
 export const Namespaces = t('', 'v1', 'namespaces', 'Namespace', false);
 export const Nodes = t('', 'v1', 'nodes', 'Node', false);

@@ -2,7 +2,7 @@
 // (dry run) and by the offline validator; verdicts and field paths must agree.
 // `old` makes a case an update of that object.
 import { parse } from 'yaml';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 
 export interface Case {
   name: string;

@@ -3,10 +3,10 @@
 // the verdicts and the field paths must agree.
 import { ApiError } from '../../pkg/runtime/client/api-error.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { resourcePath } from '../../pkg/runtime/client/resource.js';
+import { resourcePath } from '../../pkg/meta/resource.js';
 import { stratusKinds } from '../../pkg/api/resources.js';
 import { validateObject } from '../../pkg/api/validation/validate-object.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, testClient } from '../support/kube.js';
 import { cases, type Case } from './corpus.js';
 

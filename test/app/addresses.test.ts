@@ -12,7 +12,7 @@ import { Pods } from '../../pkg/kube/resources.js';
 import { NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { startAppOperator } from './support.js';
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
   // 10.70.0.0/29: hosts .1–.6, .1 the gateway → 5 addresses to hand out.
   await apply([
     { apiVersion: 'stratus.dev/v1alpha1', kind: 'Network', metadata: { name: 'small', namespace: ns }, spec: { cidr: '10.70.0.0/29', gateway: '10.70.0.1' } },
-    { apiVersion: 'stratus.dev/v1alpha1', kind: 'App', metadata: { name: 'web', namespace: ns }, spec: { image: 'ghcr.io/stratus-examples/tiny:1.0', replicas: 2, networks: [{ name: 'small' }] } },
+    { apiVersion: 'stratus.dev/v1alpha1', kind: 'App', metadata: { name: 'web', namespace: ns }, spec: { image: 'ghcr.io/stratus-examples/tiny:1.0', replicas: 2, networks: [{ name: 'small', network: 'small' }] } },
   ]);
 });
 afterAll(async () => {

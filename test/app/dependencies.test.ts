@@ -11,7 +11,7 @@ import type { Deployment, Pod, Service } from '../../pkg/kube/core-types.js';
 import { Deployments, Pods, Services } from '../../pkg/kube/resources.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { settled } from '../support/operator.js';
 import { appExampleIn, startAppOperator } from './support.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { stratusKinds } from '../../pkg/api/resources.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
-import type { Condition } from '../../pkg/runtime/object.js';
+import type { Condition } from '../../pkg/meta/object.js';
 import { packageRoot } from '../../pkg/util/package-root.js';
 import { Reasons } from '../../controllers/scaler/algorithm/constants.js';
 import { globalDefined, lua51Problems, runHealthScript } from './lua.js';
@@ -101,7 +101,7 @@ describe('per-kind scripts (deploy/argocd/stratus.dev/<Kind>/health.lua)', () =>
 
     it('uses the reason when a condition has no message', () => {
       expect(health(reported(kind, { state: 'ready', reason: 'Bound', message: '' }))).toEqual({ status: 'Healthy', message: 'Bound' });
-      expect(health(reported(kind, { state: 'stalled', reason: 'ClaimConflict', message: '' }))).toEqual({ status: 'Degraded', message: 'ClaimConflict' });
+      expect(health(reported(kind, { state: 'stalled', reason: 'ChildConflict', message: '' }))).toEqual({ status: 'Degraded', message: 'ChildConflict' });
     });
 
     it('is Progressing (never Degraded) when Ready is False or Unknown without Stalled, as kstatus says', () => {

@@ -8,7 +8,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { compile, execute } from '../../pkg/api/validation/cel/environment.js';
 import { stratusAdmissionPolicies } from '../../pkg/api/install.js';
 import { stratusKinds } from '../../pkg/api/resources.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { packageRoot } from '../../pkg/util/package-root.js';
 import { deployDir, renderDeploy } from './render.js';
 

@@ -21,7 +21,7 @@ import { startOperator, type RunningOperator } from '../../pkg/cli/operator.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { isNotFound } from '../../pkg/runtime/client/api-error.js';
 import { createLogger } from '../../pkg/runtime/log/logger.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { packageRoot } from '../../pkg/util/package-root.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient, testKubeConfig } from '../support/kube.js';
 import { exampleIn } from '../support/operator.js';

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { locateBinaries } from '../../pkg/controlplane/binaries.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { packageRoot } from '../../pkg/util/package-root.js';
 
 export const deployDir = join(packageRoot(), 'deploy');

@@ -13,7 +13,7 @@ import {
 import { DataVolumes } from '../../pkg/contracts/cdi/index.js';
 import { ApiError } from '../../pkg/runtime/client/api-error.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 
 let client: Client;

@@ -17,9 +17,9 @@ import * as kubevirt from '../../pkg/contracts/kubevirt/resources.js';
 import * as multus from '../../pkg/contracts/multus/resources.js';
 import { CustomResourceDefinitions, MutatingWebhookConfigurations, ValidatingWebhookConfigurations } from '../../pkg/kube/resources.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { apiVersionOf, type ResourceType } from '../../pkg/runtime/client/resource.js';
+import { apiVersionOf, type ResourceType } from '../../pkg/meta/resource.js';
 import { RestMapper } from '../../pkg/runtime/client/rest-mapper.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { packageRoot } from '../../pkg/util/package-root.js';
 import { testClient } from '../support/kube.js';
 

@@ -16,7 +16,7 @@ import { NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.j
 import type { RunningOperator } from '../../pkg/cli/operator.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { exampleIn, settled, startTestOperator } from '../support/operator.js';
 

@@ -1,14 +1,14 @@
 // A reconcile that writes status is not woken by its own write, and a
 // reconcile that changes nothing makes no API write at all.
 import { CustomResourceDefinitions } from '../../pkg/kube/resources.js';
-import { installCrds } from '../../pkg/kube/crds.js';
+import { installCrds } from '../../pkg/apply/crds.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
 import { summarize } from '../../pkg/runtime/conditions/conditions.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueObject } from '../../pkg/runtime/handler/handlers.js';
 import { Manager } from '../../pkg/runtime/manager/manager.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
 import { sleep } from '../../pkg/util/sleep.js';
 import { createNamespace, deleteNamespace, eventually, testClient, testKubeConfig } from '../support/kube.js';

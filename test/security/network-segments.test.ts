@@ -12,7 +12,7 @@ import { ConfigMaps } from '../../pkg/kube/resources.js';
 import { ApiError } from '../../pkg/runtime/client/api-error.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, testClient } from '../support/kube.js';
 import { startTestOperator } from '../support/operator.js';
 import { createTenant, type Tenant } from '../support/tenant.js';

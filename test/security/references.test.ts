@@ -5,10 +5,10 @@
 // one, and may name what it can read. Run as a ServiceAccount with exactly
 // such a Role; no controllers run here (admission alone decides).
 import { Apps, Networks, Scalers, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
-import type { ResourceType } from '../../pkg/runtime/client/resource.js';
+import type { ResourceType } from '../../pkg/meta/resource.js';
 import { ApiError } from '../../pkg/runtime/client/api-error.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, testClient } from '../support/kube.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 
@@ -119,7 +119,7 @@ const cases: Case[] = [
     object: (n) => app({ env: [{ name: 'A', value: 'x' }, { name: 'B', configMapKeyRef: { name: n, key: 'k' } }] }),
   },
   { field: 'spec.volumes[0].name', resource: 'volumes.stratus.dev', type: Apps, object: (n) => app({ volumes: [{ name: n, mountPath: '/data' }] }) },
-  { field: 'spec.networks[0].name', resource: 'networks.stratus.dev', type: Apps, object: (n) => app({ networks: [{ name: n }] }) },
+  { field: 'spec.networks[0].network', resource: 'networks.stratus.dev', type: Apps, object: (n) => app({ networks: [{ name: 'data', network: n }] }) },
   {
     field: 'spec.dependsOn[1].name',
     resource: 'virtualmachines.stratus.dev',

@@ -15,7 +15,7 @@ import { ApiError } from '../../pkg/runtime/client/api-error.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import { createLogger } from '../../pkg/runtime/log/logger.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, testClient, testKubeConfig } from '../support/kube.js';
 
 const token = 'glpat-7Hq2xK9mVb4Rz8LwN3sYtE6u';

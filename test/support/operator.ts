@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startOperator, type RunningOperator } from '../../pkg/cli/operator.js';
 import { createLogger } from '../../pkg/runtime/log/logger.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { packageRoot } from '../../pkg/util/package-root.js';
 import { sleep } from '../../pkg/util/sleep.js';
 import { eventually, testKubeConfig } from './kube.js';

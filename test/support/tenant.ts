@@ -5,9 +5,9 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { ServiceAccounts } from '../../pkg/kube/resources.js';
 import { Client } from '../../pkg/runtime/client/client.js';
-import { resourcePath, type ResourceType } from '../../pkg/runtime/client/resource.js';
+import { resourcePath, type ResourceType } from '../../pkg/meta/resource.js';
 import { RestClient } from '../../pkg/runtime/client/rest-client.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { testKubeConfig } from './kube.js';
 
 const rbac = (resource: string, kind: string, namespaced: boolean): ResourceType => ({ group: 'rbac.authorization.k8s.io', version: 'v1', resource, kind, namespaced });

@@ -1,7 +1,7 @@
 // Stratus's own admission policies (ValidatingAdmissionPolicy), generated
 // into crds/admission/ and installed with the CRDs.
 import { kinds } from '../schema/index.js';
-import type { KubeObject } from '../../runtime/object.js';
+import type { KubeObject } from '../../meta/object.js';
 import { providerNetworkPolicy } from './provider-network-policy.js';
 import { referencePolicies } from './reference-policies.js';
 import { settingsPolicies } from './settings-policies.js';

@@ -7,7 +7,7 @@
 import { group } from '../schema/common.js';
 import { requester } from './reference-policies.js';
 import { validatingPolicy } from './validating-policy.js';
-import type { KubeObject } from '../../runtime/object.js';
+import type { KubeObject } from '../../meta/object.js';
 
 export const providerSubresource = 'provider';
 

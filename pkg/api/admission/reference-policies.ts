@@ -14,7 +14,7 @@ import { group } from '../schema/common.js';
 import type { KindDefinition, Reference, ReferenceTarget } from '../schema/kind.js';
 import { fieldIn, namesIn, valuesAt } from './reference-path.js';
 import { validatingPolicy } from './validating-policy.js';
-import type { KubeObject } from '../../runtime/object.js';
+import type { KubeObject } from '../../meta/object.js';
 
 export const maxNamedChecks = 8;
 

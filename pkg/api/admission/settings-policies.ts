@@ -5,7 +5,7 @@ import { group } from '../schema/common.js';
 import { settingsKeys, settingsName, settingsNamespace } from '../settings.js';
 import { fieldIn, namesIn } from './reference-path.js';
 import { validatingPolicy } from './validating-policy.js';
-import type { KubeObject } from '../../runtime/object.js';
+import type { KubeObject } from '../../meta/object.js';
 
 const serversKey = `'${settingsKeys.prometheusServers}'`;
 

@@ -11,7 +11,7 @@ import type { KindDefinition, TypedReference } from '../schema/kind.js';
 import { authorizerFor, requester } from './reference-policies.js';
 import { fieldIn, namesIn, valuesAt, type ValueKey } from './reference-path.js';
 import { validatingPolicy, type PolicyValidation } from './validating-policy.js';
-import type { KubeObject } from '../../runtime/object.js';
+import type { KubeObject } from '../../meta/object.js';
 
 export const maxTypedChecks = 20;
 const maxScaleChecks = 2;

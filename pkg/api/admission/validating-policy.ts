@@ -1,6 +1,6 @@
 // ValidatingAdmissionPolicy objects (admissionregistration.k8s.io/v1), each
 // with its binding: the shape Stratus's own admission checks are written in.
-import type { KubeObject } from '../../runtime/object.js';
+import type { KubeObject } from '../../meta/object.js';
 
 export interface PolicyVariable {
   name: string;

@@ -111,11 +111,19 @@ const spec = object(
     ),
     networks: array(
       object(
-        { name: objectName('The Network.') },
-        { name: 'AppNetwork', required: ['name'] },
+        {
+          name: string({
+            description: "Names the interface (its name in the instances' pods, so at most 15 characters).",
+            maxLength: 15,
+            pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+          }),
+          network: objectName('The Network to attach to.'),
+        },
+        { name: 'AppNetworkInterface', required: ['name', 'network'] },
       ),
       {
-        description: "Secondary Networks to attach (besides the pod network). The App gets a pool of addresses from each Network's allocator (one per instance plus the rollout's surge) and each instance one address from its pool.",
+        description:
+          "Interfaces on secondary Networks (besides the pod network), as a VirtualMachine's networks. The App gets a pool of addresses from each Network's allocator (one per instance and interface plus the rollout's surge) and each interface one address from its pool.",
         mapKeys: ['name'],
         maxItems: 8,
       },
@@ -180,7 +188,7 @@ export const app: KindDefinition = {
     { path: 'spec.env[].secretKeyRef.name', target: secrets },
     { path: 'spec.env[].configMapKeyRef.name', target: configMaps },
     { path: 'spec.volumes[].name', target: volumes },
-    { path: 'spec.networks[].name', target: networks },
+    { path: 'spec.networks[].network', target: networks },
     { path: 'spec.dependsOn[kind=VirtualMachine].name', target: virtualMachines },
     { path: 'spec.dependsOn[kind=Volume].name', target: volumes },
     { path: 'spec.dependsOn[kind=App].name', target: apps },

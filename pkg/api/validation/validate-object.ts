@@ -3,7 +3,7 @@
 // schema with defaults, then every CEL rule.
 import { objectSchema } from '../crd.js';
 import { apiVersion as stratusApiVersion, group, kinds, type KindDefinition } from '../schema/index.js';
-import type { KubeObject } from '../../runtime/object.js';
+import type { KubeObject } from '../../meta/object.js';
 import { validateCelRules, type CelSchema } from './cel/index.js';
 import { type FieldError } from './field-error.js';
 import { validateStructure } from './structural.js';

@@ -1,5 +1,5 @@
 // CDI's resources (kubevirt.io/containerized-data-importer), by group/version/resource.
-import { resourceType as t } from '../../runtime/client/resource.js';
+import { resourceType as t } from '../../meta/resource.js';
 
 export const DataVolumes = t('cdi.kubevirt.io', 'v1beta1', 'datavolumes', 'DataVolume');
 export const DataSources = t('cdi.kubevirt.io', 'v1beta1', 'datasources', 'DataSource');

@@ -3,7 +3,7 @@
 // (generated/) and its lock of CRD digests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KubeObject } from '../../runtime/object.js';
+import type { KubeObject } from '../../meta/object.js';
 import { packageRoot } from '../../util/package-root.js';
 import { crdDigest } from '../crd-digest.js';
 import { apiOfCrd, contractApis, type ContractApi } from './apis.js';
@@ -67,7 +67,7 @@ export async function contractFiles(crds: Map<string, KubeObject>): Promise<Map<
       if (!version) throw new Error(`${kind.crd} has no version ${kind.version}`);
       const types = await kindTypes(spec.names.kind, version.schema.openAPIV3Schema, { named: kind.named, refs: kind.refs, shared });
       const runtimeTypes = ['KubeObject', ...(/\bObjectMeta\b/.test(types.source) ? ['ObjectMeta'] : [])];
-      const imports = [`import type { ${runtimeTypes.join(', ')} } from '../../../runtime/object.js';`];
+      const imports = [`import type { ${runtimeTypes.join(', ')} } from '../../../meta/object.js';`];
       for (const name of [...types.referenced].sort()) {
         const from = shared.get(name)!.importPath;
         const sameFolder = from.startsWith(`${api.folder}/generated/`);

@@ -1,5 +1,5 @@
 // Gateway API v1, standard channel (gateway.networking.k8s.io), by group/version/resource.
-import { resourceType as t } from '../../runtime/client/resource.js';
+import { resourceType as t } from '../../meta/resource.js';
 
 const g = 'gateway.networking.k8s.io';
 export const GatewayClasses = t(g, 'v1', 'gatewayclasses', 'GatewayClass', false);

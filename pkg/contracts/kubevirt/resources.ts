@@ -1,6 +1,6 @@
 // KubeVirt's resources (kubevirt.io/kubevirt's API groups), by
 // group/version/resource, at the versions Stratus speaks.
-import { resourceType as t } from '../../runtime/client/resource.js';
+import { resourceType as t } from '../../meta/resource.js';
 
 export const KubeVirtVirtualMachines = t('kubevirt.io', 'v1', 'virtualmachines', 'VirtualMachine');
 export const KubeVirtVirtualMachineInstances = t('kubevirt.io', 'v1', 'virtualmachineinstances', 'VirtualMachineInstance');

@@ -2,10 +2,10 @@
 // controller of a manager, read through get/list/byIndex.
 import type { Logger } from 'winston';
 import type { Client } from '../client/client.js';
-import type { GroupVersionResource } from '../client/resource.js';
-import { objectKey } from '../client/resource.js';
-import { selectorMatcher, stringSelectorMatcher, type LabelSelector } from '../labels.js';
-import type { KubeObject } from '../object.js';
+import type { GroupVersionResource } from '../../meta/resource.js';
+import { objectKey } from '../../meta/resource.js';
+import { selectorMatcher, stringSelectorMatcher, type LabelSelector } from '../../meta/labels.js';
+import type { KubeObject } from '../../meta/object.js';
 import { Informer } from './informer.js';
 
 type Typed = GroupVersionResource & { namespaced: boolean };

@@ -1,6 +1,6 @@
 // Objects in the cache are shared by every controller, so they are frozen:
 // a caller that wants to change one must copy it first (structuredClone).
-import type { KubeObject } from '../object.js';
+import type { KubeObject } from '../../meta/object.js';
 
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {

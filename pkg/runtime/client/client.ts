@@ -1,9 +1,9 @@
 // Typed verbs over the REST client: get, list, create, server-side apply,
 // patch, delete, and the /status and /scale subresources.
-import type { KubeObject, ObjectList } from '../object.js';
+import type { KubeObject, ObjectList } from '../../meta/object.js';
 import { isNotFound } from './api-error.js';
 import type { RestClient, Query } from './rest-client.js';
-import { resourcePath, type GroupVersionResource } from './resource.js';
+import { resourcePath, type GroupVersionResource } from '../../meta/resource.js';
 
 type Typed = GroupVersionResource & { namespaced: boolean };
 

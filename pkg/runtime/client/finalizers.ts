@@ -1,9 +1,9 @@
 // Adds and removes one finalizer with an optimistic lock: the patch carries
 // the resourceVersion the decision was based on, so a concurrent change makes
 // it fail with 409 Conflict (a quiet requeue) instead of overwriting the list.
-import type { KubeObject } from '../object.js';
+import type { KubeObject } from '../../meta/object.js';
 import type { Client } from './client.js';
-import type { GroupVersionResource } from './resource.js';
+import type { GroupVersionResource } from '../../meta/resource.js';
 
 type Typed = GroupVersionResource & { namespaced: boolean };
 

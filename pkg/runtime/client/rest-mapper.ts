@@ -3,7 +3,7 @@
 // A miss refreshes discovery (at most once every few seconds), so kinds
 // whose CRDs appear later are found.
 import type { RestClient } from './rest-client.js';
-import type { ResourceType } from './resource.js';
+import type { ResourceType } from '../../meta/resource.js';
 
 interface DiscoveryV2 {
   items: {

@@ -1,10 +1,10 @@
 // Writes an object's status through its /status subresource, and only when
 // it differs from what the object already reports: a reconcile that changes
 // nothing writes nothing.
-import type { KubeObject } from '../object.js';
+import type { KubeObject } from '../../meta/object.js';
 import { deepEqual } from '../../util/equality.js';
 import type { Client } from './client.js';
-import type { GroupVersionResource } from './resource.js';
+import type { GroupVersionResource } from '../../meta/resource.js';
 
 type Typed = GroupVersionResource & { namespaced: boolean };
 

@@ -1,4 +1,4 @@
-import type { Condition } from '../object.js';
+import type { Condition } from '../../meta/object.js';
 import { conditionTime, findCondition, removeCondition, setCondition, summarize } from './conditions.js';
 
 const t0 = Date.parse('2026-01-01T00:00:00Z');

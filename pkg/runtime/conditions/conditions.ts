@@ -3,7 +3,7 @@
 // observedGeneration says which spec the condition speaks about. Plus the
 // kstatus convention tools such as Flux and Argo CD read: `Ready` summarises,
 // `Reconciling` and `Stalled` exist only while true.
-import type { Condition } from '../object.js';
+import type { Condition } from '../../meta/object.js';
 
 export type ConditionStatus = Condition['status'];
 

@@ -7,7 +7,7 @@ import type { Logger } from 'winston';
 import { isNamespaceTerminating } from '../client/api-error.js';
 import type { Client } from '../client/client.js';
 import { silentLogger } from '../log/logger.js';
-import type { KubeObject } from '../object.js';
+import type { KubeObject } from '../../meta/object.js';
 
 const EventType = { group: 'events.k8s.io', version: 'v1', resource: 'events', namespaced: true } as const;
 const aggregationWindowMs = 10 * 60_000;

@@ -1,8 +1,8 @@
 // Event handlers turn an informer event into the work-queue keys to reconcile.
 import type { InformerEvent } from '../cache/informer.js';
-import type { KubeObject } from '../object.js';
-import { keyOf } from '../object.js';
-import { parseApiVersion } from '../client/resource.js';
+import type { KubeObject } from '../../meta/object.js';
+import { keyOf } from '../../meta/object.js';
+import { parseApiVersion } from '../../meta/resource.js';
 
 export type Enqueue = (key: string) => void;
 export type EventHandler<T extends KubeObject = KubeObject> = (event: InformerEvent<T>, enqueue: Enqueue) => void;

@@ -6,7 +6,7 @@
 import type { Logger } from 'winston';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/api-error.js';
 import type { Client } from '../client/client.js';
-import type { KubeObject } from '../object.js';
+import type { KubeObject } from '../../meta/object.js';
 import { sleep } from '../../util/sleep.js';
 import { silentLogger } from '../log/logger.js';
 

@@ -2,7 +2,7 @@
 // passes when any predicate of the list says so; adds and deletes always pass
 // unless a predicate says otherwise.
 import type { InformerEvent } from '../cache/informer.js';
-import type { KubeObject } from '../object.js';
+import type { KubeObject } from '../../meta/object.js';
 
 export type Predicate<T extends KubeObject = KubeObject> = (event: InformerEvent<T>) => boolean;
 

@@ -7,7 +7,7 @@ import { Controller } from '../../runtime/controller/controller.js';
 import { EventRecorder } from '../../runtime/events/recorder.js';
 import { enqueueMapped, enqueueOwner } from '../../runtime/handler/handlers.js';
 import type { Manager } from '../../runtime/manager/manager.js';
-import { keyOf } from '../../runtime/object.js';
+import { keyOf } from '../../meta/object.js';
 import { StageClock } from '../clock.js';
 import { defaultCdiOptions, type CdiSimOptions } from './options.js';
 import { DataVolumeReconciler } from './reconciler.js';

@@ -8,7 +8,7 @@ import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
-import { controllerReference, isControlledBy } from '../../runtime/object.js';
+import { controllerReference, isControlledBy } from '../../meta/object.js';
 import { containsSubset } from '../../util/equality.js';
 import { rfc3339, type StageClock } from '../clock.js';
 import { injectFailureAnnotation } from '../kubelet/options.js';

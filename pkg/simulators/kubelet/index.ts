@@ -8,7 +8,7 @@ import { Controller } from '../../runtime/controller/controller.js';
 import { EventRecorder } from '../../runtime/events/recorder.js';
 import { enqueueMapped, enqueueObject } from '../../runtime/handler/handlers.js';
 import type { Manager } from '../../runtime/manager/manager.js';
-import { keyOf, type KubeObject } from '../../runtime/object.js';
+import { keyOf, type KubeObject } from '../../meta/object.js';
 import { StageClock } from '../clock.js';
 import { NodeAgent } from './node-agent.js';
 import { defaultKubeletOptions, type KubeletSimOptions } from './options.js';

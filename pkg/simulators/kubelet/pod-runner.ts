@@ -19,7 +19,7 @@ import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
 import { isConflict, isNotFound } from '../../runtime/client/api-error.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
-import { keyOf, type KubeObject } from '../../runtime/object.js';
+import { keyOf, type KubeObject } from '../../meta/object.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
 import type { StageClock } from '../clock.js';
 import { networkStatus } from './multus.js';

@@ -4,7 +4,7 @@
 // the unpaused readiness gate, and Multus attachments for secondary networks.
 import type { Pod } from '../../kube/core-types.js';
 import { formatBytes, parseQuantity } from '../../kube/quantity.js';
-import { controllerReference } from '../../runtime/object.js';
+import { controllerReference } from '../../meta/object.js';
 import { injectFailureAnnotation } from '../kubelet/options.js';
 import { networksAnnotation } from '../../contracts/multus/index.js';
 import { kubevirtLabels, unpausedGate, type VirtualMachineInstance } from '../../contracts/kubevirt/index.js';

@@ -25,8 +25,8 @@ import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
-import { formatSelector, parseLabelSelector } from '../../runtime/labels.js';
-import { controllerReference, isControlledBy, type KubeObject } from '../../runtime/object.js';
+import { formatSelector, parseLabelSelector } from '../../meta/labels.js';
+import { controllerReference, isControlledBy, type KubeObject } from '../../meta/object.js';
 import { containsSubset, deepEqual } from '../../util/equality.js';
 
 function indexOf(pool: VirtualMachinePool, vm: KubeVirtVirtualMachine): number {

@@ -22,7 +22,7 @@ import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
-import { controllerReference, type KubeObject } from '../../runtime/object.js';
+import { controllerReference, type KubeObject } from '../../meta/object.js';
 import { containsSubset, deepEqual } from '../../util/equality.js';
 import { rfc3339, type StageClock } from '../clock.js';
 import { legacyFirmwareUuid } from './firmware.js';

@@ -9,7 +9,7 @@ import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
-import type { KubeObject } from '../../runtime/object.js';
+import type { KubeObject } from '../../meta/object.js';
 import { containsSubset } from '../../util/equality.js';
 import type { StageClock } from '../clock.js';
 import { injectFailureAnnotation } from '../kubelet/options.js';

@@ -6,8 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Node, Pod } from '../../kube/core-types.js';
 import { ConfigMaps, Nodes, Pods } from '../../kube/resources.js';
 import type { Cache } from '../../runtime/cache/cache.js';
-import { stringSelectorMatcher } from '../../runtime/labels.js';
-import type { KubeObject } from '../../runtime/object.js';
+import { stringSelectorMatcher } from '../../meta/labels.js';
+import type { KubeObject } from '../../meta/object.js';
 import { isRunning, loadConfigMap, podUsage, sumUsage } from './usage.js';
 
 const groupVersion = 'metrics.k8s.io/v1beta1';

@@ -5,7 +5,7 @@
 // use 10% of their CPU request. Memory is half the request.
 import type { Pod } from '../../kube/core-types.js';
 import { formatMilliQuantity, milliValue, parseQuantity } from '../../kube/quantity.js';
-import { stringSelectorMatcher } from '../../runtime/labels.js';
+import { stringSelectorMatcher } from '../../meta/labels.js';
 
 export const loadConfigMap = 'stratus-sim-load';
 

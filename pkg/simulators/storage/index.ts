@@ -7,7 +7,7 @@ import { Controller } from '../../runtime/controller/controller.js';
 import { EventRecorder } from '../../runtime/events/recorder.js';
 import { enqueueMapped } from '../../runtime/handler/handlers.js';
 import type { Manager } from '../../runtime/manager/manager.js';
-import { keyOf } from '../../runtime/object.js';
+import { keyOf } from '../../meta/object.js';
 import { StageClock } from '../clock.js';
 import { storageClass } from './desired.js';
 import { defaultStorageOptions, type StorageSimOptions } from './options.js';

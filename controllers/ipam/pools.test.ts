@@ -1,5 +1,5 @@
 import type { Pod } from '../../pkg/kube/core-types.js';
-import { instanceAddresses } from './address-pools.js';
+import { instanceAddresses } from './pools.js';
 
 const pod = (networks: string | undefined, status?: unknown[], phase = 'Running'): Pod =>
   ({

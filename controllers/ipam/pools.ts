@@ -1,6 +1,6 @@
 // Address pools on secondary Networks, for an App or a VM group: per
 // Network, a pool from the Network's allocator and the attachment definition
-// that leases the pool's addresses to the instances (see address-pool.ts).
+// that leases the pool's addresses to the instances (see pool.ts).
 // Addresses leave the pool only once no instance holds them, and never while
 // an instance is still being given one, so an address is never in two hands.
 import { Networks } from '../../pkg/api/resources.js';
@@ -9,11 +9,11 @@ import type { Pod } from '../../pkg/kube/core-types.js';
 import { NetworkAttachmentDefinitions, networksAnnotation, networkStatusAnnotation, parseNetworks, reportedNetworks } from '../../pkg/contracts/multus/index.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { isControlledBy, type KubeObject } from '../../pkg/runtime/object.js';
+import { isControlledBy, type KubeObject } from '../../pkg/meta/object.js';
 import type { Predicate } from '../../pkg/runtime/predicate/predicates.js';
-import type { IpAllocator } from '../network/allocator.js';
-import { desiredPoolNad, planPool, poolNadName, poolSize, type PoolKind } from './address-pool.js';
-import { applyChild, deleteExact } from './children.js';
+import type { IpAllocator } from './allocator.js';
+import { desiredPoolNad, planPool, poolNadName, poolSize, type PoolKind } from './pool.js';
+import { applyChild, deleteExact } from '../shared/children.js';
 
 /** Addresses listed per Network in status. */
 const listedAddresses = 100;

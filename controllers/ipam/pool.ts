@@ -6,8 +6,8 @@
 // definition whose whereabouts IPAM leases exactly those addresses to its
 // instances.
 import type { Network, NetworkSegmentStatus } from '../../pkg/api/types.generated.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
-import { attachmentDefinition, cniConfig, poolIpam } from '../network/nad.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
+import { attachmentDefinition, cniConfig, poolIpam } from './attachments.js';
 
 /** Allocation interface names of pool members: pool-0, pool-1, … */
 const memberPrefix = 'pool-';

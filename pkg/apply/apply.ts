@@ -3,7 +3,7 @@
 // default namespace when they have none.
 import type { Client } from '../runtime/client/client.js';
 import type { MappedResource, RestMapper } from '../runtime/client/rest-mapper.js';
-import type { KubeObject } from '../runtime/object.js';
+import type { KubeObject } from '../meta/object.js';
 
 export interface ApplyOptions {
   fieldManager: string;

@@ -1,6 +1,6 @@
 import type { Network } from '../../pkg/api/types.generated.js';
 import { ipToInt } from '../../pkg/net/ipv4.js';
-import { allocationName, allocationRange, firstFree, fixedAddressProblem, rangeSize, type AddressRange } from './ipam.js';
+import { allocationName, allocationRange, firstFree, fixedAddressProblem, rangeSize, type AddressRange } from './ranges.js';
 
 const network = (spec: Partial<Network['spec']> = {}): Network => ({
   apiVersion: 'stratus.dev/v1alpha1',

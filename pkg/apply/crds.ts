@@ -1,8 +1,8 @@
 // Applies CustomResourceDefinitions and waits until the apiserver serves them.
 import type { Client } from '../runtime/client/client.js';
-import type { Condition, KubeObject } from '../runtime/object.js';
+import type { Condition, KubeObject } from '../meta/object.js';
 import { sleep } from '../util/sleep.js';
-import { CustomResourceDefinitions } from './resources.js';
+import { CustomResourceDefinitions } from '../kube/resources.js';
 
 function established(crd: KubeObject): boolean {
   const conditions = ((crd.status as { conditions?: Condition[] } | undefined)?.conditions ?? []);

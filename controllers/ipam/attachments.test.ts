@@ -1,6 +1,6 @@
 import type { Network } from '../../pkg/api/types.generated.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
-import { addressRuns, desiredNad, desiredVmNad } from './nad.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
+import { addressRuns, desiredNad, desiredVmNad } from './attachments.js';
 
 const network = (spec: Partial<Network['spec']> = {}): Network =>
   ({ apiVersion: 'stratus.dev/v1alpha1', kind: 'Network', metadata: { name: 'backend', namespace: 'shop' }, spec: { cidr: '192.168.50.0/24', type: 'bridge', ...spec } }) as Network;

@@ -11,10 +11,10 @@ import { isAlreadyExists } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { deleteExact } from '../shared/children.js';
 import { managedBy } from '../shared/labels.js';
-import { allocationName, allocationRange, firstFree, fixedAddressProblem } from './ipam.js';
+import { allocationName, allocationRange, firstFree, fixedAddressProblem } from './ranges.js';
 
 export const allocationLabels = {
   network: 'stratus.dev/network',

@@ -1,5 +1,5 @@
 import type { Network } from '../../pkg/api/types.generated.js';
-import { desiredPoolNad, planPool, poolNadName, poolSize } from './address-pool.js';
+import { desiredPoolNad, planPool, poolNadName, poolSize } from './pool.js';
 
 const member = (i: number, address: string) => ({ interface: `pool-${i}`, address });
 

@@ -14,7 +14,7 @@
 // they lease from one pool, as whereabouts keeps one IPPool per range and
 // name.
 import type { Network, NetworkSegmentStatus } from '../../pkg/api/types.generated.js';
-import type { KubeObject } from '../../pkg/runtime/object.js';
+import type { KubeObject } from '../../pkg/meta/object.js';
 import { ipToInt, intToIp } from '../../pkg/net/ipv4.js';
 import { childLabels } from '../shared/labels.js';
 

@@ -2,9 +2,9 @@
 // the apiserver has type-checked every policy (its status), failing on any
 // warning: a policy that does not compile would refuse every request.
 import type { Client } from '../runtime/client/client.js';
-import type { KubeObject } from '../runtime/object.js';
+import type { KubeObject } from '../meta/object.js';
 import { sleep } from '../util/sleep.js';
-import { ValidatingAdmissionPolicies, ValidatingAdmissionPolicyBindings } from './resources.js';
+import { ValidatingAdmissionPolicies, ValidatingAdmissionPolicyBindings } from '../kube/resources.js';
 
 const typeOf = (o: KubeObject) => (o.kind === 'ValidatingAdmissionPolicy' ? ValidatingAdmissionPolicies : ValidatingAdmissionPolicyBindings);
 
