@@ -82,7 +82,7 @@ it('waits for a VM that is not ready, creating no pods, then starts the tenant w
   ]);
   const template = (await client.get<Deployment>(Deployments, ns, 'web')).spec.template;
   expect(template.metadata?.labels).toEqual({ tier: 'web', 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web', 'net.stratus.dev/private': 'true' });
-  expect(JSON.parse(template.metadata!.annotations!['k8s.v1.cni.cncf.io/networks']!)).toEqual([{ name: 'private.app.web', namespace: ns }]);
+  expect(JSON.parse(template.metadata!.annotations!['k8s.v1.cni.cncf.io/networks']!)).toEqual([{ name: 'private.app.web', namespace: ns, interface: 'private' }]);
   expect((await client.get<Service>(Services, ns, 'web')).spec).toMatchObject({ type: 'LoadBalancer', ports: [{ name: 'http', port: 8080, targetPort: 8080 }] });
   // The pods run attached to the Network, each with an address of the App's pool (2 instances + 1 for a rollout's surge).
   expect(web.status?.networks).toEqual([{ name: 'private', attachmentDefinition: 'private.app.web', allocated: 3, addresses: expect.any(Array) }]);

@@ -159,7 +159,11 @@ it('falls back to a fixed count after repeated metric failures and says so', asy
     }),
   );
   await eventually(async () => (await replicasOf('fragile')) === 4, 20_000, 'fallback replicas');
-  const s = await client.get<Scaler>(Scalers, ns, 'fragile');
+  // The status follows the /scale write in the same evaluation.
+  const s = await eventually(async () => {
+    const got = await client.get<Scaler>(Scalers, ns, 'fragile');
+    return got.status?.desiredReplicas === 4 && got;
+  }, 10_000, 'the status of the fallback');
   expect(s.status?.fallbackActive).toBe(true);
   expect(findCondition(s.status?.conditions, 'Fallback')).toMatchObject({ status: 'True' });
   expect(findCondition(s.status?.conditions, 'ScalingActive')?.message).toContain('unreachable');
