@@ -15,7 +15,7 @@ import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { isControlledBy, keyOf, type KubeObject } from '../../pkg/meta/object.js';
 import type { IpAllocator } from '../ipam/allocator.js';
 import { AddressPools } from '../ipam/pools.js';
-import { applyChild, ChildConflictError, deleteExact } from '../shared/children.js';
+import {applyChild, ChildConflictError } from '../shared/children.js';
 import { childLabels } from '../shared/labels.js';
 import { resolveDependencies, resolveNetworks, resolveVolumes, waitingFor, type Referenced } from './dependencies.js';
 import { containerName, desiredDeployment, desiredService, serviceName, type ResolvedReferences } from './desired.js';
@@ -156,7 +156,7 @@ export class AppReconciler implements Reconciler {
 
   private async deleteOwned(app: App, type: typeof Services, name: string): Promise<void> {
     const existing = this.owned(type, app, name);
-    if (existing) await deleteExact(this.client, type, existing);
+    if (existing) await this.client.deleteExact(type, existing);
   }
 
   /** The pods of the Deployment's current ReplicaSet (by its pod-template-hash) that are not terminating. */

@@ -1,12 +1,12 @@
 // Volume reconcile: fetch → deletion (protection, reclaim) or finalizer →
 // claim or DataVolume → growth → status.
+import { usersOf } from '../shared/users.js';
 import { stuck, Stuck, waiting, Waiting } from '../shared/problems.js';
-import { Apps, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
-import type { App, VirtualMachine, Volume, VolumeUser } from '../../pkg/api/types.generated.js';
+import { Volumes } from '../../pkg/api/resources.js';
+import type { Volume, VolumeUser } from '../../pkg/api/types.generated.js';
 import type { PersistentVolumeClaim, StorageClass } from '../../pkg/kube/core-types.js';
 import { PersistentVolumeClaims, StorageClasses } from '../../pkg/kube/resources.js';
 import { DataVolumes, type DataVolume } from '../../pkg/contracts/cdi/index.js';
-import { isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
@@ -31,17 +31,10 @@ export class VolumeReconciler implements Reconciler {
   ) {}
 
   /** VirtualMachines and Apps in the namespace that name this Volume, running or not. */
-  users(volume: Volume): VolumeUser[] {
-    const key = `${volume.metadata.namespace}/${volume.metadata.name}`;
-    const vms = this.cache.byIndex<VirtualMachine>(VirtualMachines, volumeIndex, key).map((v) => ({ kind: 'VirtualMachine', name: v.metadata.name! }));
-    const apps = this.cache.byIndex<App>(Apps, volumeIndex, key).map((a) => ({ kind: 'App', name: a.metadata.name! }));
-    return [...vms, ...apps].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
-  }
-
   async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
     const volume = this.cache.get<Volume>(Volumes, req.namespace, req.name);
     if (!volume) return;
-    const users = this.users(volume);
+    const users = usersOf(this.cache, volumeIndex, `${volume.metadata.namespace}/${volume.metadata.name}`);
     if (volume.metadata.deletionTimestamp) return this.delete(volume, users, ctx);
     if (await addFinalizer(this.client, Volumes, volume, volumeFinalizer)) return; // the update wakes us again
 
@@ -127,16 +120,14 @@ export class VolumeReconciler implements Reconciler {
     const ours = new Set([volume.metadata.uid, dv && isControlledBy(dv, volume.metadata.uid) ? dv.metadata.uid : undefined].filter(Boolean));
     const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, ns, name);
     if (claim && (claim.metadata.ownerReferences ?? []).some((r) => ours.has(r.uid))) {
-      await this.client.mergePatch<KubeObject>(PersistentVolumeClaims, ns, name, {
+      await this.client.patch<KubeObject>(PersistentVolumeClaims, ns, name, { merge: {
         metadata: { resourceVersion: claim.metadata.resourceVersion, ownerReferences: (claim.metadata.ownerReferences ?? []).filter((r) => !ours.has(r.uid)) },
-      });
+      } });
       ctx.log.info('retained claim', { claim: name });
       this.events.event(volume, 'Normal', 'ClaimRetained', `reclaimPolicy Retain: claim ${name} and its data are kept`);
     }
     if (dv && ours.has(dv.metadata.uid)) {
-      await this.client.delete(DataVolumes, ns, name, { propagationPolicy: 'Orphan', preconditions: { uid: dv.metadata.uid } }).catch((err: unknown) => {
-        if (!isNotFound(err)) throw err;
-      });
+      await this.client.deleteExact(DataVolumes, dv, { propagationPolicy: 'Orphan' });
     }
   }
 }

@@ -84,7 +84,7 @@ it('makes the VM example Ready with its disk, network and fixed address in KubeV
 });
 
 it('stops and starts with powerState, restarts once on restartRequestedAt, and lists pending changes', async () => {
-  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { powerState: 'Stopped' } });
+  await client.patch(VirtualMachines, ns, 'web-1', { merge: { spec: { powerState: 'Stopped' } } });
   const stopped = await eventually(async () => {
     const v = await get<VirtualMachine>(VirtualMachines, 'web-1');
     return v.status?.phase === 'Stopped' && ready(v) ? v : undefined;
@@ -92,12 +92,12 @@ it('stops and starts with powerState, restarts once on restartRequestedAt, and l
   expect(findCondition(stopped.status?.conditions, 'Ready')?.reason).toBe('Stopped');
   expect((await get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, 'web-1')).spec.runStrategy).toBe('Halted');
 
-  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { powerState: 'Running' } });
+  await client.patch(VirtualMachines, ns, 'web-1', { merge: { spec: { powerState: 'Running' } } });
   await eventually(async () => (await get<VirtualMachine>(VirtualMachines, 'web-1')).status?.phase === 'Running', 30_000, 'VM running again');
   const before = await get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, 'web-1');
 
   const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { restartRequestedAt: at } });
+  await client.patch(VirtualMachines, ns, 'web-1', { merge: { spec: { restartRequestedAt: at } } });
   const restarted = await eventually(async () => {
     const v = await get<VirtualMachine>(VirtualMachines, 'web-1');
     return v.status?.restartedAt === at && v.status.phase === 'Running' && ready(v) ? v : undefined;
@@ -109,7 +109,7 @@ it('stops and starts with powerState, restarts once on restartRequestedAt, and l
   expect((await get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, 'web-1')).metadata.uid).toBe(after.metadata.uid);
   expect(restarted.status?.pendingChanges).toBeUndefined();
 
-  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { cpu: { cores: 4 } } });
+  await client.patch(VirtualMachines, ns, 'web-1', { merge: { spec: { cpu: { cores: 4 } } } });
   const pending = await eventually(async () => {
     const v = await get<VirtualMachine>(VirtualMachines, 'web-1');
     return v.status?.pendingChanges?.length ? v : undefined;
@@ -163,7 +163,7 @@ it('makes no API writes in steady state, even when woken', async () => {
     [Volumes, ['web-1-root']],
     [Networks, ['backend']],
   ] as const) {
-    for (const name of names) await client.mergePatch(type, ns, name, { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } });
+    for (const name of names) await client.patch(type, ns, name, { merge: { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } } });
   }
   expect(await settled([operator])).toBe(before);
 });

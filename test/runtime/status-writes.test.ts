@@ -97,7 +97,7 @@ it('is not woken by its own status write and writes nothing when nothing changed
     await sleep(1500);
     expect({ reconciles, writes }).toEqual({ reconciles: 1, writes: 1 });
 
-    await client.mergePatch(Widgets, ns, 'w', { spec: { size: 2 } });
+    await client.patch(Widgets, ns, 'w', { merge: { spec: { size: 2 } } });
     await eventually(async () => writes === 2, 20_000, 'second status write');
     await sleep(1500);
     expect({ reconciles, writes }).toEqual({ reconciles: 2, writes: 2 });

@@ -4,15 +4,13 @@
 import type { KubeObject } from '../../meta/object.js';
 import { deepEqual } from '../../util/equality.js';
 import type { Client } from './client.js';
-import type { GroupVersionResource } from '../../meta/resource.js';
-
-type Typed = GroupVersionResource & { namespaced: boolean };
+import type { ResourceType } from '../../meta/resource.js';
 
 /**
  * Applies `status` (server-side apply on /status, so fields Stratus stops
  * reporting disappear). Returns false when nothing needed writing.
  */
-export async function writeStatus<S>(client: Client, type: Typed, obj: KubeObject, status: S): Promise<boolean> {
+export async function writeStatus<S>(client: Client, type: ResourceType, obj: KubeObject, status: S): Promise<boolean> {
   if (deepEqual(obj.status, status)) return false;
   await client.apply(
     type,

@@ -26,7 +26,7 @@ import { PoolReconciler } from './pool-reconciler.js';
 import { VmReconciler } from './vm-reconciler.js';
 import { VmiReconciler } from './vmi-reconciler.js';
 
-export { defaultKubeVirtOptions, realisticKubeVirt, type KubeVirtSimOptions } from './options.js';
+export { realisticKubeVirt, type KubeVirtSimOptions } from './options.js';
 
 const claimIndex = 'claims';
 const secretIndex = 'cloud-init-secrets';

@@ -105,7 +105,7 @@ export class VmReconciler implements Reconciler {
 
     const status = this.status(vm, owned, dataVolumes, decision, startFailure, inBackoff, strategyError, now);
     if (!containsSubset(vm.status, status)) {
-      await this.client.mergePatch(KubeVirtVirtualMachines, req.namespace, req.name, { status }, { subresource: 'status' }).catch((err: unknown) => {
+      await this.client.patch(KubeVirtVirtualMachines, req.namespace, req.name, { merge: { status } }, { subresource: 'status' }).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
       });
     }
@@ -116,10 +116,10 @@ export class VmReconciler implements Reconciler {
   private async syncFirmware(vm: KubeVirtVirtualMachine): Promise<void> {
     const firmware = vm.spec.template.spec?.domain.firmware;
     await this.client
-      .jsonPatch(KubeVirtVirtualMachines, vm.metadata.namespace, vm.metadata.name!, [
+      .patch(KubeVirtVirtualMachines, vm.metadata.namespace, vm.metadata.name!, { json: [
         { op: 'test', path: '/spec/template/spec/domain/firmware', value: firmware ?? null },
         { op: 'add', path: '/spec/template/spec/domain/firmware', value: { ...firmware, uuid: legacyFirmwareUuid(vm.metadata.name!) } },
-      ])
+      ] })
       .catch((err: unknown) => {
         if (!isNotFound(err) && !isInvalid(err) && !isConflict(err)) throw err;
       });
