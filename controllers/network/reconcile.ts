@@ -10,8 +10,8 @@ import { MultiNetworkPolicies, NetworkAttachmentDefinitions } from '../../pkg/co
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
-import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
-import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js';
+import { SettlingStatusWriter } from '../../pkg/runtime/client/status-writer.js';
+import type { Reconciler, Request, Result } from '../../pkg/runtime/controller/types.js';
 import { isControlledBy } from '../../pkg/meta/object.js';
 import {applyChild, ChildConflictError } from '../shared/children.js';
 import { networkIndex } from '../shared/references.js';
@@ -27,15 +27,19 @@ import { networkStatus, type NetworkObservation } from './status.js';
 export const networkFinalizer = 'stratus.dev/network-protection';
 
 export class NetworkReconciler implements Reconciler {
+  private readonly statuses: SettlingStatusWriter;
+
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
     private readonly segments: SegmentAllocator,
     private readonly settings: SettingsSource,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.statuses = new SettlingStatusWriter(client);
+  }
 
-  async reconcile(req: Request): Promise<void> {
+  async reconcile(req: Request): Promise<Result | void> {
     const network = this.cache.get<Network>(Networks, req.namespace, req.name);
     if (!network) return;
     const users = usersOf(this.cache, networkIndex, req.key);
@@ -46,8 +50,7 @@ export class NetworkReconciler implements Reconciler {
     if (network.metadata.deletionTimestamp) {
       if (!hasFinalizer(network, networkFinalizer)) return;
       if (users.length) {
-        await writeStatus(this.client, Networks, network, networkStatus(network, { ...counts, users, problems: [], segment: network.status?.segment, deleting: true, now: this.now() }));
-        return;
+        return this.statuses.write(Networks, network, networkStatus(network, { ...counts, users, problems: [], segment: network.status?.segment, deleting: true, now: this.now() }));
       }
       await this.segments.release(network);
       await removeFinalizer(this.client, Networks, network, networkFinalizer);
@@ -71,7 +74,7 @@ export class NetworkReconciler implements Reconciler {
       if (!(err instanceof ChildConflictError)) throw err;
       o.problems.push(stuck(Stuck.ChildConflict, err.message));
     }
-    await writeStatus(this.client, Networks, network, networkStatus(network, o));
+    return this.statuses.write(Networks, network, networkStatus(network, o));
   }
 
   /** The segment the Network is on, allocating a tenant VLAN; undefined (and the problem noted) when it has none. */

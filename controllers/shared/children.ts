@@ -14,6 +14,7 @@ import type { ResourceType } from '../../pkg/meta/resource.js';
 import { controllerReference, isControlledBy, type KubeObject } from '../../pkg/meta/object.js';
 import { createHash } from 'node:crypto';
 import { containsSubset } from '../../pkg/util/equality.js';
+import { unseenWritesOf } from './unseen-writes.js';
 
 /** On children: a hash of the desired state Stratus last applied. */
 const appliedHashAnnotation = 'stratus.dev/applied-hash';
@@ -65,7 +66,12 @@ export async function applyChild<T extends KubeObject>(
     }
     if (containsSubset(existing, withOwner)) return { object: existing, written: false };
   }
+  const hash = withOwner.metadata.annotations![appliedHashAnnotation]!;
+  const unseen = unseenWritesOf(cache);
+  const written = unseen.unseen<T>(type, withOwner, hash);
+  if (written) return { object: written, written: false };
   const object = await client.apply<T>(type, withOwner, { force: true });
+  unseen.wrote(type, object, hash);
   return { object, written: true };
 }
 

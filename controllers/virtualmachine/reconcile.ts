@@ -5,8 +5,8 @@ import { VirtualMachines } from '../../pkg/api/resources.js';
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
-import type { ReconcileContext, Reconciler, Request } from '../../pkg/runtime/controller/types.js';
+import { SettlingStatusWriter } from '../../pkg/runtime/client/status-writer.js';
+import type { ReconcileContext, Reconciler, Request, Result } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import type { IpAllocator } from '../ipam/allocator.js';
 import { ChildConflictError } from '../shared/children.js';
@@ -20,19 +20,21 @@ import { VmGroup } from './vm-group.js';
 export class VirtualMachineReconciler implements Reconciler {
   private readonly single: VmShape;
   private readonly group: VmShape;
+  private readonly statuses: SettlingStatusWriter;
 
   constructor(
-    private readonly client: Client,
+    client: Client,
     private readonly cache: Cache,
     allocator: IpAllocator,
     events: EventRecorder,
     private readonly now: () => number = Date.now,
   ) {
+    this.statuses = new SettlingStatusWriter(client);
     this.single = new SingleVm(client, cache, allocator, events);
     this.group = new VmGroup(client, cache, allocator, events);
   }
 
-  async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
+  async reconcile(req: Request, ctx: ReconcileContext): Promise<Result | void> {
     const vm = this.cache.get<VirtualMachine>(VirtualMachines, req.namespace, req.name);
     // Children and address allocations go with the VM through their owner references.
     if (!vm || vm.metadata.deletionTimestamp) return;
@@ -51,6 +53,6 @@ export class VirtualMachineReconciler implements Reconciler {
     }
     shape.observe(vm, o);
     if (applied) await shape.restart(vm, o, ctx);
-    await writeStatus(this.client, VirtualMachines, vm, vmStatus(vm, o));
+    return this.statuses.write(VirtualMachines, vm, vmStatus(vm, o));
   }
 }

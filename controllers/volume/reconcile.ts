@@ -10,8 +10,8 @@ import { DataVolumes, type DataVolume } from '../../pkg/contracts/cdi/index.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
-import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
-import type { ReconcileContext, Reconciler, Request } from '../../pkg/runtime/controller/types.js';
+import { SettlingStatusWriter } from '../../pkg/runtime/client/status-writer.js';
+import type { ReconcileContext, Reconciler, Request, Result } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { isControlledBy, type KubeObject } from '../../pkg/meta/object.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
@@ -23,15 +23,19 @@ import { volumeStatus, type VolumeObservation } from './status.js';
 export const volumeFinalizer = 'stratus.dev/volume-protection';
 
 export class VolumeReconciler implements Reconciler {
+  private readonly statuses: SettlingStatusWriter;
+
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
     private readonly events: EventRecorder,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.statuses = new SettlingStatusWriter(client);
+  }
 
   /** VirtualMachines and Apps in the namespace that name this Volume, running or not. */
-  async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
+  async reconcile(req: Request, ctx: ReconcileContext): Promise<Result | void> {
     const volume = this.cache.get<Volume>(Volumes, req.namespace, req.name);
     if (!volume) return;
     const users = usersOf(this.cache, volumeIndex, `${volume.metadata.namespace}/${volume.metadata.name}`);
@@ -50,11 +54,11 @@ export class VolumeReconciler implements Reconciler {
     observation.expandable = this.expandable(observation.claim);
     const before = volume.status?.phase;
     const status = volumeStatus(volume, observation);
-    if (await writeStatus(this.client, Volumes, volume, status)) {
-      if (before !== status.phase && status.phase === 'Failed') {
-        this.events.event(volume, 'Warning', status.conditions?.find((c) => c.type === 'Stalled')?.reason ?? 'Failed', status.conditions?.[0]?.message ?? '');
-      }
+    const written = await this.statuses.write(Volumes, volume, status);
+    if (written.written && before !== status.phase && status.phase === 'Failed') {
+      this.events.event(volume, 'Warning', status.conditions?.find((c) => c.type === 'Stalled')?.reason ?? 'Failed', status.conditions?.[0]?.message ?? '');
     }
+    return written;
   }
 
   private claimOfOurDataVolume(volume: Volume, claim: PersistentVolumeClaim): boolean {
@@ -101,12 +105,11 @@ export class VolumeReconciler implements Reconciler {
     }
   }
 
-  private async delete(volume: Volume, users: VolumeUser[], ctx: ReconcileContext): Promise<void> {
+  private async delete(volume: Volume, users: VolumeUser[], ctx: ReconcileContext): Promise<Result | void> {
     if (!hasFinalizer(volume, volumeFinalizer)) return;
     if (users.length > 0) {
       const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, volume.metadata.namespace, claimName(volume));
-      await writeStatus(this.client, Volumes, volume, volumeStatus(volume, { users, claim, deleting: true, problems: [], now: this.now() }));
-      return;
+      return this.statuses.write(Volumes, volume, volumeStatus(volume, { users, claim, deleting: true, problems: [], now: this.now() }));
     }
     if (volume.spec.reclaimPolicy === 'Retain') await this.retainClaim(volume, ctx);
     await removeFinalizer(this.client, Volumes, volume, volumeFinalizer);

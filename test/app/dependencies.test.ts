@@ -123,7 +123,8 @@ it('puts an App dependency address into the environment and rolls out when it ch
 it('keeps a started App running when a dependency becomes unready, and says what it waits for', async () => {
   await client.patch(Apps, ns, 'api', { merge: { spec: { image: 'ghcr.io/stratus-examples/does-not-exist:1' } } });
   await waitFor('api', (a) => !!condition(a, 'Stalled'), 'api Stalled');
-  const waiting = await waitFor('client', (a) => condition(a, 'Reconciling')?.reason === 'WaitingForDependency', 'client waiting for api');
+  // On the way the client may say it waits for api's controller to see the new image; it ends up saying why api is not ready.
+  const waiting = await waitFor('client', (a) => condition(a, 'Reconciling')?.reason === 'WaitingForDependency' && /ErrImagePull|ImagePullBackOff/.test(condition(a, 'Reconciling')!.message), 'client waiting for api');
   expect(condition(waiting, 'Reconciling')?.message).toMatch(/^waiting for App api \((ErrImagePull|ImagePullBackOff)\); the Deployment is kept \(1 available\)$/);
   expect(waiting.status?.dependencies?.[0]).toMatchObject({ kind: 'App', name: 'api', ready: false });
   const d = await client.get<Deployment>(Deployments, ns, 'client');
