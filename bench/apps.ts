@@ -27,7 +27,9 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { KubeConfig } from '@kubernetes/client-node';
 import { appController } from '../controllers/app/controller.js';
-import { desiredDeployment, desiredService } from '../controllers/app/desired.js';
+import { desiredPodTemplate, desiredRevisionDeployment, desiredService } from '../controllers/app/desired.js';
+import { SettingsSource } from '../controllers/shared/settings.js';
+import { settingsNamespace } from '../pkg/api/settings.js';
 import { IpAllocator } from '../controllers/ipam/allocator.js';
 import { Apps } from '../pkg/api/resources.js';
 import { installStratusCrds } from '../pkg/api/install.js';
@@ -102,7 +104,7 @@ async function runController(kubeconfig: string): Promise<void> {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   const mgr = new Manager({ kubeConfig: kc, namespace: 'bench-apps', userAgent: 'stratus-controllers' });
-  mgr.add(appController(mgr, new IpAllocator(mgr.client, mgr.cache), workers));
+  mgr.add(appController(mgr, new IpAllocator(mgr.client, mgr.cache), new SettingsSource(mgr, settingsNamespace), workers));
   const stop = new AbortController();
   const running = mgr.start(stop.signal);
   await mgr.cache.waitForSync(stop.signal);
@@ -189,8 +191,8 @@ else {
       const refs = { dependencyEnv: new Map<string, string>(), claims: new Map<string, string>(), nads: new Map<string, string>() };
       const applyDirect = async (i: number) => {
         const a = app('bench-direct', i);
-        await client.apply(Deployments, desiredDeployment(a, refs), { force: true });
-        await client.apply(Services, desiredService(a)!, { force: true });
+        await client.apply(Deployments, desiredRevisionDeployment(a, a.metadata.name!, desiredPodTemplate(a, refs), 1), { force: true });
+        await client.apply(Services, desiredService(a, a.metadata.name)!, { force: true });
       };
       const applyApp = (i: number) => client.apply(Apps, app('bench-apps', i), { force: true });
       const indexes = [...Array(count).keys()];
