@@ -25,11 +25,14 @@ export function routeSummary(o: RouteObservation): Summary | undefined {
     const accepted = ls.object?.status?.conditions?.find((c) => c.type === GatewayCondition.Accepted);
     const current = accepted && ls.object && (accepted.observedGeneration ?? 0) >= (ls.object.metadata.generation ?? 0);
     if (!current) return waitingFor(`waiting for Gateway ${o.gateway} to take ListenerSet ${ls.name}`);
-    if (accepted.status === 'False') return { state: 'stalled', reason: accepted.reason, message: `ListenerSet ${ls.name}: ${accepted.message}` };
-    for (const l of ls.object!.status?.listeners ?? []) {
+    const listeners = ls.object!.status?.listeners ?? [];
+    // A certificate may be on its way (cert-manager issuing it, or a Secret still to be created); until then its listener is not valid.
+    for (const l of listeners) {
       const unresolved = l.conditions.find((c) => c.type === GatewayCondition.ResolvedRefs && c.status === 'False');
-      // A certificate may be on its way (cert-manager issuing it, or a Secret still to be created).
       if (unresolved) return waitingFor(`ListenerSet ${ls.name} listener ${l.name}: ${unresolved.message}`);
+    }
+    if (accepted.status === 'False') return { state: 'stalled', reason: accepted.reason, message: `ListenerSet ${ls.name}: ${accepted.message}` };
+    for (const l of listeners) {
       const conflicted = l.conditions.find((c) => c.type === GatewayCondition.Conflicted && c.status === 'True');
       if (conflicted) return { state: 'stalled', reason: conflicted.reason, message: `ListenerSet ${ls.name} listener ${l.name}: ${conflicted.message}` };
       const programmed = l.conditions.find((c) => c.type === GatewayCondition.Programmed);

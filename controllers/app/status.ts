@@ -137,7 +137,9 @@ function assess(app: App, o: AppObservation): Summary {
   const want = app.spec.replicas ?? 1;
   if (want === 0) return { state: 'ready', reason: 'ScaledToZero', message: 'scaled to zero, as requested' };
   const split = [...share.values()].filter((p) => p > 0).length > 1 ? `; traffic: ${describe(o.served)}` : '';
-  return { state: 'ready', reason: 'Available', message: `${serving}/${want} instances available${split}` };
+  // Every revision with a share runs an instance, which may take more than spec.replicas.
+  const count = serving > want ? `${serving} instances available (spec.replicas ${want}, one at least for each revision with a share)` : `${serving}/${want} instances available`;
+  return { state: 'ready', reason: 'Available', message: `${count}${split}` };
 }
 
 function revisionStatuses(o: AppObservation): RevisionStatus[] {
