@@ -12,6 +12,7 @@ import { ConfigMaps, Secrets } from '../../pkg/kube/resources.js';
 import type { Gateway, HTTPRoute, ListenerSet } from '../../pkg/contracts/gateway/index.js';
 import { Gateways, HTTPRoutes, ListenerSets } from '../../pkg/contracts/gateway/index.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
+import { ApiError } from '../../pkg/runtime/client/api-error.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
@@ -153,6 +154,33 @@ it('refuses a Gateway the settings do not offer, naming the field', async () => 
     message: 'spec.route.gateway: "nope" is not among the Gateways this cluster offers (default, late; settings key routes.gateways)',
   });
   expect(await client.tryGet(HTTPRoutes, ns, 'lost')).toBeUndefined();
+
+  // At admission too, where a binding reads these settings (the shipped one reads stratus-system/stratus-settings).
+  const binding = { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingadmissionpolicybindings', kind: 'ValidatingAdmissionPolicyBinding', namespaced: false };
+  await client.create(binding, {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: `${ns}-apps-gateways` },
+    spec: {
+      policyName: 'stratus.dev-apps-gateways',
+      validationActions: ['Deny'],
+      paramRef: { name: settingsName, namespace: ns, parameterNotFoundAction: 'Allow' },
+      matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } },
+    },
+  } as KubeObject);
+  try {
+    const err = await eventually(async () => {
+      const e = await client.create(Apps, app('refused', { hostnames: ['refused.stratus.test'], gateway: 'nope' }), { dryRun: true }).catch((x: unknown) => x as ApiError);
+      return e instanceof ApiError && e;
+    }, 10_000, 'the binding in force');
+    expect(err.body.message).toContain(`spec.route.gateway: "nope" is not among the Gateways this cluster offers (default, late; ConfigMap stratus-system/stratus-settings, key routes.gateways)`);
+    expect(await client.create(Apps, app('accepted', { hostnames: ['accepted.stratus.test'], gateway: 'late' }), { dryRun: true }).then(() => 'accepted')).toBe('accepted');
+    // An App already naming it can still be edited (the choice is not new to it).
+    const lost = await getApp('lost');
+    expect(await client.update(Apps, { ...lost, spec: { ...lost.spec, replicas: 2 } }).then(() => 'updated')).toBe('updated');
+  } finally {
+    await client.delete(binding, undefined, `${ns}-apps-gateways`);
+  }
   await client.delete(Apps, ns, 'lost');
 });
 

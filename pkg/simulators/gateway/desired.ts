@@ -10,7 +10,7 @@ export function gatewayClass(o: GatewaySimOptions): GatewayClass {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'GatewayClass',
     metadata: { name: o.className },
-    spec: { controllerName: o.controllerName, description: 'The embedded plane: a simulated Gateway API implementation (stratus up).' },
+    spec: { controllerName: o.controllerName, description: 'Simulated Gateway API implementation (stratus up)' },
   };
 }
 
