@@ -42,7 +42,7 @@ export function appSelector(app: App): Record<string, string> {
 }
 
 /** The instances of one revision: its Deployment's selector and its Service's. */
-export function revisionSelector(app: App, revision: string): Record<string, string> {
+function revisionSelector(app: App, revision: string): Record<string, string> {
   return { ...appSelector(app), [labelKeys.revision]: revision };
 }
 

@@ -32,6 +32,7 @@ export function routeSummary(o: RouteObservation): Summary | undefined {
       if (unresolved) return waitingFor(`ListenerSet ${ls.name} listener ${l.name}: ${unresolved.message}`);
     }
     if (accepted.status === 'False') return { state: 'stalled', reason: accepted.reason, message: `ListenerSet ${ls.name}: ${accepted.message}` };
+    if (accepted.status !== 'True') return waitingFor(`waiting for Gateway ${o.gateway} to take ListenerSet ${ls.name}${accepted.message ? `: ${accepted.message}` : ''}`);
     for (const l of listeners) {
       const conflicted = l.conditions.find((c) => c.type === GatewayCondition.Conflicted && c.status === 'True');
       if (conflicted) return { state: 'stalled', reason: conflicted.reason, message: `ListenerSet ${ls.name} listener ${l.name}: ${conflicted.message}` };

@@ -15,16 +15,16 @@ import { percents, type Target } from './traffic.js';
 
 type Route = NonNullable<App['spec']['route']>;
 
-export function routeName(app: App): string {
+function routeName(app: App): string {
   return app.metadata.name!;
 }
 
-export function tagRouteName(app: App, tag: string): string {
+function tagRouteName(app: App, tag: string): string {
   return `${app.metadata.name}-${tag}`;
 }
 
 /** The ListenerSet holding an App's HTTPS listeners. */
-export function listenerSetName(app: App): string {
+function listenerSetName(app: App): string {
   return app.metadata.name!;
 }
 
@@ -33,7 +33,7 @@ export function tagHostnames(route: Route, tag: string): string[] {
 }
 
 /** The Secret the certificate is in: the named one, or the one cert-manager writes. */
-export function certificateSecret(app: App): string | undefined {
+function certificateSecret(app: App): string | undefined {
   const tls = app.spec.route?.tls;
   return tls?.secretName ?? (tls?.issuer ? `${app.metadata.name}-tls` : undefined);
 }

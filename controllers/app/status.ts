@@ -62,7 +62,7 @@ export function failingContainer(pods: Pod[]): { pod: string; reason: string; me
 }
 
 /** The first pod the scheduler could not place, with its reason ("0/3 nodes are available: …"). */
-export function unschedulablePod(pods: Pod[]): { pod: string; reason: string; message: string } | undefined {
+function unschedulablePod(pods: Pod[]): { pod: string; reason: string; message: string } | undefined {
   for (const pod of pods) {
     const c = pod.status?.conditions?.find((x) => x.type === 'PodScheduled');
     if (c?.status === 'False' && c.reason === 'Unschedulable') return { pod: pod.metadata.name!, reason: Stuck.Unschedulable, message: c.message || 'no node can run it' };

@@ -22,7 +22,7 @@ export function sameParent(a: ParentReference, b: ParentReference, routeNamespac
 }
 
 /** The status a route's implementation reports for `parent`, if any. */
-export function parentStatusOf(route: HTTPRoute, parent: ParentReference): RouteParentStatus | undefined {
+function parentStatusOf(route: HTTPRoute, parent: ParentReference): RouteParentStatus | undefined {
   return route.status?.parents.find((p) => sameParent(p.parentRef, parent, route.metadata.namespace));
 }
 

@@ -17,7 +17,7 @@ import type { GatewaySimOptions } from './options.js';
 import { parentIndex, parentKey, type Parents } from './parents.js';
 
 /** A stable address per Gateway, from the service range the data plane would take it from. */
-export function gatewayAddress(namespace: string, name: string): string {
+function gatewayAddress(namespace: string, name: string): string {
   const n = createHash('sha256').update(`${namespace}/${name}`).digest().readUInt16BE(0);
   return `10.96.${200 + (n >> 8) % 50}.${1 + (n & 0xff) % 254}`;
 }
