@@ -153,6 +153,7 @@ describe('appStatus conditions', () => {
       'rollout of web-00002: step 1 of 2 (web-00001 90%, web-00002 10%, since 2025-12-31T23:59:30Z)',
     ],
     ['the route refused by the Gateway', 1, { ...single(rev(1, 1, all(1))), route: { gateway: 'gw/stratus', urls: [], tagUrls: new Map(), summary: { state: 'stalled', reason: 'NoMatchingListenerHostname', message: 'HTTPRoute web: no listener' } } }, ['Ready=False:NoMatchingListenerHostname', 'Stalled=True:NoMatchingListenerHostname'], 'HTTPRoute web: no listener'],
+    ['a route not written yet', 1, { ...single(rev(1, 1, all(1))), route: undefined }, ['Ready=False:WaitingForRoute', 'Reconciling=True:WaitingForRoute'], 'creating HTTPRoute web'],
     ['the route not accepted yet', 1, { ...single(rev(1, 1, all(1))), route: { gateway: 'gw/stratus', urls: [], tagUrls: new Map(), summary: { state: 'progressing', reason: 'WaitingForRoute', message: 'waiting for Gateway gw/stratus to accept HTTPRoute web' } } }, ['Ready=False:WaitingForRoute', 'Reconciling=True:WaitingForRoute'], /waiting for Gateway/],
     [
       'the Deployment from before revisions, kept until the first revision takes over',
@@ -162,7 +163,8 @@ describe('appStatus conditions', () => {
       'the Deployment from before revisions serves until web-00001 takes over',
     ],
   ])('%s', (_, replicas, o, conditions, message) => {
-    const s = appStatus(app(replicas, { rollout: { steps: [{ percent: 10, pauseSeconds: 60 }, { percent: 50, pauseSeconds: 60 }] } }), { ...base, ...o });
+    const routed = 'route' in o ? { ports: [{ name: 'http', port: 80, protocol: 'TCP' as const }], route: { hostnames: ['web.example.com'] } } : {};
+    const s = appStatus(app(replicas, { ...routed, rollout: { steps: [{ percent: 10, pauseSeconds: 60 }, { percent: 50, pauseSeconds: 60 }] } }), { ...base, ...o });
     expect(summary(s)).toEqual(conditions);
     expect(s.conditions![0]!.message).toEqual(typeof message === 'string' ? message : expect.stringMatching(message));
     expect(s.conditions!.every((c) => c.observedGeneration === 4)).toBe(true);

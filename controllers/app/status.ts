@@ -8,7 +8,7 @@ import type { App, AppStatus, DependencyStatus, NetworkPoolStatus, RevisionStatu
 import type { Deployment, Pod } from '../../pkg/kube/core-types.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
 import { formatSelector } from '../../pkg/meta/labels.js';
-import { Stuck, type Problem } from '../shared/problems.js';
+import { Stuck, Waiting, type Problem } from '../shared/problems.js';
 import { appSelector } from './desired.js';
 import { fullyAvailable, imageOf } from './revisions.js';
 import { percents, sameTraffic, type Target } from './traffic.js';
@@ -132,6 +132,7 @@ function assess(app: App, o: AppObservation): Summary {
     pending.push(`rollout of ${o.rollout.revision}: step ${Math.min(o.rollout.step + 1, steps)} of ${steps} (${describe(o.served)}${until})`);
   }
   if (pending.length) return { state: 'progressing', reason: 'RollingOut', message: pending.join('; ') };
+  if (app.spec.route && !o.route) return { state: 'progressing', reason: Waiting.Route, message: `creating HTTPRoute ${app.metadata.name}` };
   if (o.route?.summary) return o.route.summary;
 
   const want = app.spec.replicas ?? 1;

@@ -1,5 +1,6 @@
-// cert-manager's Gateway API integration (cert-manager.io, v1.20+): its
-// certificate shim reads these annotations on a Gateway or a ListenerSet and
+// cert-manager's Gateway API integration (cert-manager.io; ListenerSets from
+// v1.20, where its support for them is enabled): its certificate shim reads
+// these annotations on a Gateway or a ListenerSet and
 // issues a certificate for each HTTPS listener's hostname into the Secret
 // the listener's certificateRefs name.
 
