@@ -22,6 +22,6 @@ export function registerControllers(mgr: Manager, o: ControllerOptions = {}): vo
   mgr.add(volumeController(mgr, o.workers));
   mgr.add(networkController(mgr, settings, o.workers));
   mgr.add(virtualMachineController(mgr, allocator, o.workers));
-  mgr.add(appController(mgr, allocator, o.workers));
+  mgr.add(appController(mgr, allocator, settings, o.workers));
   mgr.add(scalerController(mgr, settings, o.workers));
 }

@@ -10,6 +10,8 @@ export const labelKeys = {
   app: 'stratus.dev/app',
   /** Set on VMs of a group: the member index. */
   member: 'stratus.dev/member',
+  /** Set on an App's revisions (Deployments, Services, pods): the revision's name. */
+  revision: 'stratus.dev/revision',
 } as const;
 
 /**

@@ -18,6 +18,8 @@ export const Waiting = {
   Source: 'WaitingForSource',
   /** Deletion waits until nothing uses the object. */
   DeletionBlocked: 'DeletionBlocked',
+  /** A route is not accepted by its Gateway yet, or its listeners not programmed (a certificate to come). */
+  Route: 'WaitingForRoute',
 } as const;
 
 /** Situations that need someone to change something. */
@@ -40,6 +42,14 @@ export const Stuck = {
   InvalidDependency: 'InvalidDependency',
   /** A Volume's access mode does not fit how it is used. */
   VolumeAccessMode: 'VolumeAccessMode',
+  /** Instances cannot be placed on any node (the scheduler's reason in the message): KubeVirt's word for it, so an App says it as a VM does. */
+  Unschedulable: 'ErrorUnschedulable',
+  /** Traffic names a revision that does not exist. */
+  RevisionNotFound: 'RevisionNotFound',
+  /** A route names a Gateway the settings do not offer. */
+  GatewayNotOffered: 'GatewayNotOffered',
+  /** A progressive rollout found the new revision failing and moved the traffic back. */
+  RolledBack: 'RolledBack',
 } as const;
 
 export type WaitingReason = (typeof Waiting)[keyof typeof Waiting];

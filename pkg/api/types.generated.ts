@@ -467,6 +467,14 @@ export interface AppSpec {
   networks?: AppNetworkInterface[];
   /** Objects that must be Ready before the App starts. */
   dependsOn?: Dependency[];
+  /** How the App is reached from outside the cluster: an HTTPRoute on the platform's Gateway (Gateway API), one more per traffic tag. */
+  route?: AppRoute;
+  /** How requests are split between revisions (default: all to the latest revision). Traffic moves to a revision once its instances are ready. Rollback: point it at a previous revision. */
+  traffic?: TrafficTarget[];
+  /** Which old revisions are kept. A revision taking traffic, the latest and a tagged one are always kept. */
+  revisionHistory?: RevisionHistory;
+  /** Moves the latest revision's traffic to a new revision in steps instead of at once. An instance of the new revision failing (a failing container, an instance that cannot be scheduled, an instance no longer ready) halts the rollout and moves the traffic back. */
+  rollout?: AppRollout;
 }
 
 export interface EnvVar {
@@ -608,6 +616,77 @@ export interface Dependency {
   name: string;
 }
 
+/** How the App is reached from outside the cluster: an HTTPRoute on the platform's Gateway (Gateway API), one more per traffic tag. */
+export interface AppRoute {
+  /** Hostnames the App answers on. */
+  hostnames: string[];
+  /** Path prefixes routed to the App (default: /, everything). */
+  paths?: string[];
+  /** The App port (spec.ports[].name) requests go to (default: the first). */
+  port?: string;
+  /** The Gateway to attach to, among those the cluster offers (settings key routes.gateways; default: routes.defaultGateway). */
+  gateway?: string;
+  /** HTTPS for the route's hostnames, terminated by the Gateway on listeners of the App's own (a ListenerSet). */
+  tls?: AppTls;
+}
+
+/** HTTPS for the route's hostnames, terminated by the Gateway on listeners of the App's own (a ListenerSet). */
+export interface AppTls {
+  /** A Secret of type kubernetes.io/tls in the same namespace holding the certificate and key for the hostnames. */
+  secretName?: string;
+  /** A cert-manager issuer that issues the certificate into the Secret <app>-tls. */
+  issuer?: CertificateIssuerReference;
+}
+
+/** A cert-manager issuer that issues the certificate into the Secret <app>-tls. */
+export interface CertificateIssuerReference {
+  /**
+   * Issuer: in the same namespace; ClusterIssuer: cluster-wide.
+   * @default "Issuer"
+   */
+  kind: "Issuer" | "ClusterIssuer";
+  /** The issuer. */
+  name: string;
+}
+
+export interface TrafficTarget {
+  /** A revision of this App, e.g. web-00002 (status.revisions lists them). */
+  revision?: string;
+  /** The latest revision: the newest created, once its instances are ready. */
+  latestRevision?: boolean;
+  /** Share of the requests, 0-100 (default 0: reachable only through its tag). */
+  percent?: number;
+  /** Gives the target a URL of its own: <tag>-<hostname> for each route hostname (e.g. canary-shop.example.com). */
+  tag?: string;
+}
+
+/** Which old revisions are kept. A revision taking traffic, the latest and a tagged one are always kept. */
+export interface RevisionHistory {
+  /**
+   * Retired revisions kept for rollback (those taking no traffic), newest first.
+   * @default 10
+   */
+  limit: number;
+  /** Retired revisions created longer ago than this are deleted (default: no age limit). */
+  maxAgeSeconds?: number;
+}
+
+/** Moves the latest revision's traffic to a new revision in steps instead of at once. An instance of the new revision failing (a failing container, an instance that cannot be scheduled, an instance no longer ready) halts the rollout and moves the traffic back. */
+export interface AppRollout {
+  /** Steps of growing share; after the last, the new revision takes it all. */
+  steps: RolloutStep[];
+}
+
+export interface RolloutStep {
+  /** The new revision's share of the latest revision's traffic during this step. */
+  percent: number;
+  /**
+   * How long the step holds before the next.
+   * @default 60
+   */
+  pauseSeconds: number;
+}
+
 export interface AppStatus {
   /** The metadata.generation this status describes. */
   observedGeneration?: number;
@@ -623,14 +702,74 @@ export interface AppStatus {
   availableReplicas?: number;
   /** The label selector of the instances, for the scale subresource. */
   selector?: string;
-  /** How to reach the App: host:port of its Service. */
+  /** How to reach the App inside the cluster: host:port of its Service. */
   address?: string;
-  /** The URL of the first port (http). */
+  /** The App's URL: its route's first, or else its Service's (http, first port). */
   url?: string;
+  /** The newest revision. */
+  latestCreatedRevision?: string;
+  /** The newest revision whose instances have all been ready. */
+  latestReadyRevision?: string;
+  /** The revisions kept, newest first. */
+  revisions?: RevisionStatus[];
+  /** How requests are split now: spec.traffic once its revisions are ready (and, with a rollout, its current step). */
+  traffic?: TrafficStatus[];
+  route?: RouteStatus;
+  /** A progressive rollout in progress, or halted; absent once done. */
+  rollout?: RolloutStatus;
   /** Each dependency and whether it is ready. */
   dependencies?: DependencyStatus[];
   /** Each secondary Network's address pool: one address per instance and interface, plus a quarter for rollouts and replacements. */
   networks?: NetworkPoolStatus[];
+}
+
+export interface RevisionStatus {
+  /** The revision: <app>-<number>, its Deployment (and Service) too. */
+  name: string;
+  /** The image it runs. */
+  image?: string;
+  /** When it was created. */
+  created: string;
+  /** Whether its instances have all been ready (a retired revision keeps the answer). */
+  ready: boolean;
+  /** Instances it is given: its share of spec.replicas. */
+  replicas: number;
+  /** Its share of the requests now. */
+  percent?: number;
+}
+
+export interface TrafficStatus {
+  /** The revision serving the share. */
+  revision: string;
+  /** Set when the entry follows the latest revision. */
+  latestRevision?: boolean;
+  /** Share of the requests. */
+  percent?: number;
+  /** The tag. */
+  tag?: string;
+  /** The tag's URL. */
+  url?: string;
+}
+
+export interface RouteStatus {
+  /** The Gateway the routes attach to: namespace/name. */
+  gateway?: string;
+  /** The route's URLs, one per hostname. */
+  urls?: string[];
+}
+
+/** A progressive rollout in progress, or halted; absent once done. */
+export interface RolloutStatus {
+  /** The revision taking over. */
+  revision: string;
+  /** The revision it takes over from. */
+  from: string;
+  /** The current step of spec.rollout.steps (0-based). */
+  step: number;
+  /** When the current step began. */
+  stepStartedAt?: string;
+  /** Why the rollout was halted and the traffic moved back, if it was. */
+  rolledBack?: string;
 }
 
 export interface DependencyStatus {
@@ -640,7 +779,7 @@ export interface DependencyStatus {
   address?: string;
 }
 
-/** An application: an image run as a scalable, reachable service. */
+/** An application: an image run as a scalable, reachable service, in immutable revisions between which traffic is split. */
 export interface App extends KubeObject {
   apiVersion: 'stratus.dev/v1alpha1';
   kind: 'App';

@@ -187,6 +187,13 @@ export interface Service extends KubeObject {
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
 }
 
+export interface Secret extends KubeObject {
+  /** Opaque unless set, e.g. kubernetes.io/tls. */
+  type?: string;
+  /** Base64-encoded values. */
+  data?: Record<string, string>;
+}
+
 export interface Deployment extends KubeObject {
   spec: {
     replicas?: number;

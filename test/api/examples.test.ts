@@ -23,7 +23,7 @@ it('rejects an invalid manifest with exit code 1 and the field path', async () =
 
 it('is accepted by the apiserver (server-side dry run)', async () => {
   // A dry run creates nothing, so the examples' namespaces must exist for real.
-  const namespaces = ['demo-vm', 'demo-app', 'tenant-a', 'demo-group', 'demo-zero'];
+  const namespaces = ['demo-vm', 'demo-app', 'tenant-a', 'demo-group', 'demo-zero', 'demo-url'];
   for (const n of namespaces) await kubectl(['create', 'namespace', n]);
   const r = await kubectl(['apply', '--server-side', '--dry-run=server', '-f', examples]);
   await kubectl(['delete', 'namespace', '--wait=false', ...namespaces]);

@@ -1,5 +1,8 @@
 // App tests run the whole operator, scoped to the test's namespace; the
 // examples' Scalers are left out so the tests alone decide replica counts.
+import type { Deployment } from '../../pkg/kube/core-types.js';
+import { Deployments } from '../../pkg/kube/resources.js';
+import type { Client } from '../../pkg/runtime/client/client.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
 import { exampleIn } from '../support/operator.js';
 
@@ -8,4 +11,15 @@ export { startTestOperator as startAppOperator } from '../support/operator.js';
 /** An example's objects in `namespace`, without Scalers. */
 export function appExampleIn(file: string, namespace: string): KubeObject[] {
   return exampleIn(file, namespace).filter((o) => o.kind !== 'Scaler');
+}
+
+/** The Deployments of an App's revisions, oldest first. */
+export async function revisionDeployments(client: Client, namespace: string, app: string): Promise<Deployment[]> {
+  const list = await client.list<Deployment>(Deployments, { namespace, labelSelector: `stratus.dev/app=${app},stratus.dev/revision` });
+  return list.items.sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
+}
+
+/** The Deployment of an App's latest revision, if it has one. */
+export async function latestDeployment(client: Client, namespace: string, app: string): Promise<Deployment | undefined> {
+  return (await revisionDeployments(client, namespace, app)).at(-1);
 }

@@ -1,7 +1,8 @@
 // Every field of a Stratus object that makes the controllers read or use
 // another object is checked at admission against the requester's own
 // rights (pkg/api/admission): a tenant that may create Stratus objects but
-// not read a Secret, Volume, Network, ConfigMap or Deployment cannot name
+// not read a Secret, Volume, Network, ConfigMap, Deployment or certificate
+// issuer cannot name
 // one, and may name what it can read. Run as a ServiceAccount with exactly
 // such a Role; no controllers run here (admission alone decides).
 import { Apps, Networks, Scalers, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
@@ -33,10 +34,14 @@ beforeAll(async () => {
       { apiGroups: ['stratus.dev'], resources: ['virtualmachines', 'volumes', 'networks', 'apps'], verbs: ['get'], resourceNames: [allowed] },
       { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get'], resourceNames: [allowed, ...manyAllowed] },
       { apiGroups: ['instancetype.kubevirt.io'], resources: ['virtualmachineinstancetypes'], verbs: ['get'], resourceNames: [allowed] },
+      { apiGroups: ['cert-manager.io'], resources: ['issuers'], verbs: ['get'], resourceNames: [allowed] },
       { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'update'], resourceNames: [allowed] },
       { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'], resourceNames: ['read-only'] },
     ],
-    [{ apiGroups: ['instancetype.kubevirt.io'], resources: ['virtualmachineclusterinstancetypes'], verbs: ['get'], resourceNames: [`${allowed}-${ns}`] }],
+    [
+      { apiGroups: ['instancetype.kubevirt.io'], resources: ['virtualmachineclusterinstancetypes'], verbs: ['get'], resourceNames: [`${allowed}-${ns}`] },
+      { apiGroups: ['cert-manager.io'], resources: ['clusterissuers'], verbs: ['get'], resourceNames: [`${allowed}-${ns}`] },
+    ],
   );
 });
 afterAll(async () => {
@@ -53,6 +58,7 @@ const vm = (spec: Record<string, unknown>): KubeObject => ({
   spec: { rootDisk: { image: 'quay.io/containerdisks/fedora:41' }, ...spec },
 });
 const app = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'stratus.dev/v1alpha1', kind: 'App', metadata: meta('app'), spec: { image: 'nginx:1.27', ...spec } });
+const routed = (tls: Record<string, unknown>) => ({ ports: [{ name: 'http', port: 80 }], route: { hostnames: ['web.example.com'], tls } });
 const volume = (source: Record<string, unknown>): KubeObject => ({ apiVersion: 'stratus.dev/v1alpha1', kind: 'Volume', metadata: meta('vol'), spec: { size: '1Gi', source } });
 const network = (rules: Record<string, unknown>): KubeObject => ({ apiVersion: 'stratus.dev/v1alpha1', kind: 'Network', metadata: meta('net'), spec: { cidr: '10.9.0.0/24', rules } });
 const scaler = (spec: Record<string, unknown>): KubeObject => ({
@@ -128,6 +134,15 @@ const cases: Case[] = [
   },
   { field: 'spec.dependsOn[0].name', resource: 'volumes.stratus.dev', type: Apps, object: (n) => app({ dependsOn: [{ kind: 'Volume', name: n }] }) },
   { field: 'spec.dependsOn[0].name', resource: 'apps.stratus.dev', type: Apps, object: (n) => app({ dependsOn: [{ kind: 'App', name: n }] }) },
+  { field: 'spec.route.tls.secretName', resource: 'secrets', type: Apps, object: (n) => app(routed({ secretName: n })) },
+  { field: 'spec.route.tls.issuer.name', resource: 'issuers.cert-manager.io', type: Apps, object: (n) => app(routed({ issuer: { name: n } })) },
+  {
+    field: 'spec.route.tls.issuer.name',
+    resource: 'clusterissuers.cert-manager.io',
+    type: Apps,
+    object: (n) => app(routed({ issuer: { kind: 'ClusterIssuer', name: n === allowed ? `${allowed}-${ns}` : n } })),
+    clusterScoped: true,
+  },
   { field: 'spec.source.http.secretRef.name', resource: 'secrets', type: Volumes, object: (n) => volume({ http: { url: 'https://images.example.com/disk.qcow2', secretRef: { name: n } } }) },
   { field: 'spec.source.volume.name', resource: 'volumes.stratus.dev', type: Volumes, object: (n) => volume({ volume: { name: n } }) },
   {

@@ -57,6 +57,8 @@ export interface KindDefinition {
    */
   references?: Reference[];
   typedReferences?: TypedReference[];
+  /** A tighter limit on metadata.name than the 63 characters of a label value every kind has, and why. */
+  nameLimit?: { maxLength: number; why: string };
 }
 
 export const readyColumn: PrinterColumn = {

@@ -13,3 +13,5 @@ export const virtualMachines = stratus('virtualmachines');
 export const apps = stratus('apps');
 export const clusterInstancetypes: ReferenceTarget = { group: 'instancetype.kubevirt.io', resource: 'virtualmachineclusterinstancetypes', namespaced: false };
 export const instancetypes: ReferenceTarget = { group: 'instancetype.kubevirt.io', resource: 'virtualmachineinstancetypes', namespaced: true };
+export const issuers: ReferenceTarget = { group: 'cert-manager.io', resource: 'issuers', namespaced: true };
+export const clusterIssuers: ReferenceTarget = { group: 'cert-manager.io', resource: 'clusterissuers', namespaced: false };
