@@ -4,7 +4,7 @@ import type { Volume, VolumeStatus, VolumeUser } from '../../pkg/api/types.gener
 import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
 import { parseQuantity } from '../../pkg/kube/quantity.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
-import { firstProblem, problemSummary, Waiting, type Problem } from '../shared/problems.js';
+import { firstProblem, problemSummary, Stuck, Waiting, type Problem } from '../shared/problems.js';
 import { describeUsers, listedUsers } from '../shared/users.js';
 import type { DataVolume } from '../../pkg/contracts/cdi/index.js';
 
@@ -42,7 +42,7 @@ function assess(volume: Volume, o: VolumeObservation): { phase: Phase; summary: 
   const problem = firstProblem(o.problems);
   if (problem) return { phase: problem.stuck ? 'Failed' : 'Pending', summary: problemSummary(problem) };
   const failure = importFailure(o.dataVolume);
-  if (failure) return { phase: 'Failed', summary: { state: 'stalled', reason: 'ImportFailed', message: failure } };
+  if (failure) return { phase: 'Failed', summary: { state: 'stalled', reason: Stuck.ImportFailed, message: failure } };
   const dvPhase = o.dataVolume?.status?.phase;
   if (o.dataVolume && dvPhase !== 'Succeeded') {
     if (dvPhase && /^(Import|Clone|CSIClone|SmartClone|Upload)/.test(dvPhase)) {

@@ -11,5 +11,7 @@ export const volumes = stratus('volumes');
 export const networks = stratus('networks');
 export const virtualMachines = stratus('virtualmachines');
 export const apps = stratus('apps');
+export const snapshots = stratus('snapshots');
+export const diskImages = stratus('diskimages');
 export const clusterInstancetypes: ReferenceTarget = { group: 'instancetype.kubevirt.io', resource: 'virtualmachineclusterinstancetypes', namespaced: false };
 export const instancetypes: ReferenceTarget = { group: 'instancetype.kubevirt.io', resource: 'virtualmachineinstancetypes', namespaced: true };
