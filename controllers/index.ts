@@ -4,8 +4,10 @@ import { appController } from './app/controller.js';
 import { settingsNamespace } from '../pkg/api/settings.js';
 import { IpAllocator } from './ipam/allocator.js';
 import { networkController } from './network/controller.js';
+import { restoreController } from './restore/controller.js';
 import { scalerController } from './scaler/controller.js';
 import { SettingsSource } from './shared/settings.js';
+import { snapshotController } from './snapshot/controller.js';
 import { virtualMachineController } from './virtualmachine/controller.js';
 import { volumeController } from './volume/controller.js';
 
@@ -24,4 +26,6 @@ export function registerControllers(mgr: Manager, o: ControllerOptions = {}): vo
   mgr.add(virtualMachineController(mgr, allocator, o.workers));
   mgr.add(appController(mgr, allocator, o.workers));
   mgr.add(scalerController(mgr, settings, o.workers));
+  mgr.add(snapshotController(mgr, o.workers));
+  mgr.add(restoreController(mgr, o.workers));
 }

@@ -16,6 +16,8 @@ export interface VolumeObservation {
   problems: Problem[];
   /** Whether the StorageClass allows expansion (undefined: unknown). */
   expandable?: boolean;
+  /** A Restore in place putting the claim back. */
+  restoring?: string;
   deleting: boolean;
   now: number;
 }
@@ -41,6 +43,7 @@ function assess(volume: Volume, o: VolumeObservation): { phase: Phase; summary: 
   }
   const problem = firstProblem(o.problems);
   if (problem) return { phase: problem.stuck ? 'Failed' : 'Pending', summary: problemSummary(problem) };
+  if (o.restoring) return { phase: 'Restoring', summary: { state: 'progressing', reason: 'Restoring', message: `Restore ${o.restoring} is bringing back the Volume's data from a Snapshot` } };
   const failure = importFailure(o.dataVolume);
   if (failure) return { phase: 'Failed', summary: { state: 'stalled', reason: Stuck.ImportFailed, message: failure } };
   const dvPhase = o.dataVolume?.status?.phase;
