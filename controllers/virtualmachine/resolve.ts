@@ -7,11 +7,12 @@ import { DiskImages, Networks, Volumes } from '../../pkg/api/resources.js';
 import type { DiskImage, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
-import { waiting, Waiting, type Problem } from '../shared/problems.js';
+import { parseQuantity } from '../../pkg/kube/quantity.js';
+import { stuck, Stuck, waiting, Waiting, type Problem } from '../shared/problems.js';
 import { volumesOfVm } from '../shared/references.js';
 import { restoreHolding } from '../shared/restores.js';
 import { interfacesOf, stableMac } from './addressing.js';
-import type { ResolvedImage } from './root-disk.js';
+import { existingRootImage, type ResolvedImage } from './root-disk.js';
 
 export interface InterfaceRequest {
   name: string;
@@ -44,13 +45,17 @@ export function resolve(cache: Cache, vm: VirtualMachine): Resolved | { problem:
   }
   if (volumes.length) return { problem: waiting(Waiting.Volume, `waiting: ${volumes.join('; ')}`) };
   const imageName = vm.spec.rootDisk.diskImage;
-  let image: ResolvedImage | undefined;
-  if (imageName) {
+  let image = imageName ? existingRootImage(cache, vm) : undefined;
+  if (imageName && !image) {
     const found = cache.get<DiskImage>(DiskImages, ns, imageName);
     if (!found?.status?.dataSource || !isTrue(found.status.conditions, 'Ready')) {
       return { problem: waiting(Waiting.Source, `waiting for DiskImage ${imageName} to be Ready${found ? ` (it is ${found.status?.phase ?? 'new'})` : ', which does not exist'}`) };
     }
-    image = { dataSource: found.status.dataSource, size: found.status.size ?? String(found.spec.size) };
+    const imageSize = String(found.status.size ?? found.spec.size);
+    if (vm.spec.rootDisk.size !== undefined && parseQuantity(String(vm.spec.rootDisk.size)) < parseQuantity(imageSize)) {
+      return { problem: stuck(Stuck.InvalidSource, `spec.rootDisk.size ${String(vm.spec.rootDisk.size)} is smaller than DiskImage ${imageName} (${imageSize})`) };
+    }
+    image = { dataSource: found.status.dataSource, size: String(vm.spec.rootDisk.size ?? imageSize) };
   }
   const interfaces: InterfaceRequest[] = [];
   const networks: string[] = [];
