@@ -39,7 +39,7 @@ export class SingleVm implements VmShape {
   async apply(vm: VirtualMachine, resolved: Resolved, o: VmObservation): Promise<boolean> {
     const interfaces = await this.addresses(vm, resolved, o);
     if (!interfaces) return false;
-    const refs = { claims: resolved.claims, interfaces };
+    const refs = { claims: resolved.claims, image: resolved.image, heldBy: resolved.heldBy, interfaces };
     await applySecrets(this.client, this.cache, vm, refs, 'single');
     await applyChild(this.client, this.cache, KubeVirtVirtualMachines, vm, desiredKubeVirtVm(vm, refs));
     await applyService(this.client, this.cache, vm, o);

@@ -29,6 +29,8 @@ export interface VmObservation {
   pendingChanges: string[];
   serviceName?: string;
   restartedAt?: string;
+  /** A Restore in place holding the VM stopped. */
+  heldBy?: string;
   now: number;
 }
 
@@ -107,7 +109,10 @@ function groupSummary(vm: VirtualMachine, o: VmObservation): { phase: Phase; sum
 export function vmStatus(vm: VirtualMachine, o: VmObservation): VirtualMachineStatus {
   const group = vm.spec.replicas !== undefined;
   const shape = group ? groupSummary(vm, o) : singleSummary(vm, o);
-  const summary = summaryWith(o.problems, shape.summary);
+  const held: Summary | undefined = o.heldBy
+    ? { state: 'progressing', reason: 'Restoring', message: `stopped for Restore ${o.heldBy}, which is bringing back its disks; it runs again afterwards as powerState says` }
+    : undefined;
+  const summary = summaryWith(o.problems, held ?? shape.summary);
   // A group short of addresses still runs the members that have one.
   const blocking = o.problems.find((p) => p.reason !== Stuck.AddressesExhausted);
   const phase = blocking ? (blocking.stuck ? 'Failed' : 'Pending') : shape.phase;

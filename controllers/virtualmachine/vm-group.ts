@@ -44,7 +44,7 @@ export class VmGroup implements VmShape {
   async apply(vm: VirtualMachine, resolved: Resolved, o: VmObservation): Promise<boolean> {
     const interfaces = await this.attachPools(vm, resolved, o);
     if (!interfaces) return false;
-    const refs = { claims: resolved.claims, interfaces };
+    const refs = { claims: resolved.claims, image: resolved.image, heldBy: resolved.heldBy, interfaces };
     await applySecrets(this.client, this.cache, vm, refs, 'group');
     await applyChild(this.client, this.cache, VirtualMachinePools, vm, desiredPool(vm, refs));
     await applyService(this.client, this.cache, vm, o);

@@ -45,6 +45,12 @@ export interface Toleration {
   effect?: string;
 }
 
+/** A pod volume; Stratus and the simulators read and write only claim volumes. */
+export interface PodVolume {
+  name: string;
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+}
+
 export interface PodSpec {
   nodeName?: string;
   schedulerName?: string;
@@ -61,7 +67,7 @@ export interface PodSpec {
   initContainers?: Container[];
   readinessGates?: { conditionType: string }[];
   terminationGracePeriodSeconds?: number;
-  volumes?: unknown[];
+  volumes?: PodVolume[];
   hostname?: string;
 }
 
@@ -133,6 +139,8 @@ export interface PersistentVolumeClaimSpec {
   volumeMode?: 'Filesystem' | 'Block';
   volumeName?: string;
   dataSource?: { apiGroup?: string; kind: string; name: string };
+  /** What populates the claim: a VolumeSnapshot or another claim (the apiserver mirrors it into dataSource). */
+  dataSourceRef?: { apiGroup?: string; kind: string; name: string; namespace?: string };
 }
 
 export interface PersistentVolumeClaim extends KubeObject {

@@ -45,8 +45,12 @@ const child = ['get', 'list', 'watch', 'create', 'patch'] as const;
 const scale = ['get', 'patch', 'update'] as const;
 
 const clusterPermissions: readonly Row[] = [
-  ['stratus.dev', 'virtualmachines', read, 'VM controller; Volume/Network find their users'],
-  ['stratus.dev', 'volumes', [...read, 'patch'], 'Volume controller (finalizer)'],
+  ['stratus.dev', 'virtualmachines', [...read, 'create'], 'VM controller; Volume/Network find their users; Restore into a new VM'],
+  ['stratus.dev', 'volumes', [...read, 'create', 'patch'], 'Volume controller (finalizer); Restore into a new VM'],
+  ['stratus.dev', 'snapshots', [...read, 'create', 'patch', 'delete'], 'Snapshot controller (finalizer); SnapshotSchedule takes and retires them'],
+  ['stratus.dev', 'restores', read, 'Restore controller'],
+  ['stratus.dev', 'snapshotschedules', read, 'SnapshotSchedule controller'],
+  ['stratus.dev', 'diskimages', [...read, 'patch'], 'DiskImage controller (finalizer)'],
   ['stratus.dev', 'networks', [...read, 'patch'], 'Network controller (finalizer)'],
   ['stratus.dev', 'apps', read, 'users of Volumes/Networks; App controller'],
   ['stratus.dev', 'scalers', read, 'Scaler controller'],
@@ -57,12 +61,19 @@ const clusterPermissions: readonly Row[] = [
   ['stratus.dev', 'networks/status', ['patch'], 'status'],
   ['stratus.dev', 'apps/status', ['patch'], 'status'],
   ['stratus.dev', 'scalers/status', ['patch'], 'status'],
+  ['stratus.dev', 'snapshots/status', ['patch'], 'status'],
+  ['stratus.dev', 'restores/status', ['patch'], 'status'],
+  ['stratus.dev', 'snapshotschedules/status', ['patch'], 'status'],
+  ['stratus.dev', 'diskimages/status', ['patch'], 'status'],
   ['stratus.dev', 'virtualmachines/scale', scale, 'Scaler target (VirtualMachine group)'],
   ['stratus.dev', 'apps/scale', scale, 'Scaler target (App)'],
   ['stratus.dev', 'virtualmachines/finalizers', ['update'], 'blockOwnerDeletion (OwnerReferencesPermissionEnforcement)'],
   ['stratus.dev', 'volumes/finalizers', ['update'], 'blockOwnerDeletion'],
   ['stratus.dev', 'networks/finalizers', ['update'], 'blockOwnerDeletion'],
   ['stratus.dev', 'apps/finalizers', ['update'], 'blockOwnerDeletion'],
+  ['stratus.dev', 'snapshots/finalizers', ['update'], 'blockOwnerDeletion'],
+  ['stratus.dev', 'restores/finalizers', ['update'], 'blockOwnerDeletion'],
+  ['stratus.dev', 'diskimages/finalizers', ['update'], 'blockOwnerDeletion'],
   ['', 'pods', read, "address pools: instances' leases; Scaler target pods"],
   ['', 'configmaps', read, 'Scaler Object/External metrics'],
   ['', 'services', [...child, 'delete'], "VM/App Services, an App's revisions' too"],
@@ -75,7 +86,15 @@ const clusterPermissions: readonly Row[] = [
   ['kubevirt.io', 'virtualmachines', child, 'single VMs'],
   ['kubevirt.io', 'virtualmachineinstances', [...read, 'delete'], 'status; restart'],
   ['pool.kubevirt.io', 'virtualmachinepools', child, 'VM groups'],
-  ['cdi.kubevirt.io', 'datavolumes', [...child, 'delete'], 'imports and clones; Retain'],
+  ['cdi.kubevirt.io', 'datavolumes', [...child, 'delete'], 'imports and clones; Retain; DiskImage revisions'],
+  ['cdi.kubevirt.io', 'datavolumes/source', ['create'], "CDI's clone authorization"],
+  ['cdi.kubevirt.io', 'datasources', child, "a DiskImage's DataSource"],
+  ['snapshot.kubevirt.io', 'virtualmachinesnapshots', child, 'VM Snapshots'],
+  ['snapshot.kubevirt.io', 'virtualmachinerestores', child, 'Restores in place'],
+  ['snapshot.kubevirt.io', 'virtualmachinesnapshotcontents', read, "a VM snapshot's disks"],
+  ['snapshot.storage.k8s.io', 'volumesnapshots', child, 'Volume Snapshots'],
+  ['snapshot.storage.k8s.io', 'volumesnapshotcontents', [...read, 'patch'], 'deletionPolicy Retain'],
+  ['snapshot.storage.k8s.io', 'volumesnapshotclasses', read, "the class of a Volume's driver"],
   ['k8s.cni.cncf.io', 'network-attachment-definitions', [...child, 'delete'], 'Network → NADs; App address pools'],
   ['k8s.cni.cncf.io', 'multi-networkpolicies', [...child, 'delete'], 'Network rules'],
   ['networking.k8s.io', 'networkpolicies', [...child, 'delete'], 'Network rules'],
@@ -124,6 +143,11 @@ const forbidden: readonly (readonly [string, string, string, string, string?])[]
   ['delete', 'stratus.dev', 'virtualmachines', 'tenant'],
   ['delete', 'stratus.dev', 'volumes', 'tenant'],
   ['update', 'stratus.dev', 'virtualmachines', 'tenant'],
+  ['delete', 'stratus.dev', 'restores', 'tenant'],
+  ['delete', 'stratus.dev', 'diskimages', 'tenant'],
+  ['create', 'stratus.dev', 'snapshotschedules', 'tenant'],
+  ['delete', 'snapshot.storage.k8s.io', 'volumesnapshotcontents', ''],
+  ['delete', 'snapshot.kubevirt.io', 'virtualmachinesnapshots', 'tenant'],
   ['create', 'stratus.dev', 'apps', 'tenant'],
   ['patch', 'stratus.dev', 'scalers', 'tenant'],
   ['delete', 'kubevirt.io', 'virtualmachines', 'tenant'],
@@ -227,7 +251,7 @@ describe('deploy/rbac.yaml', () => {
     const denied: string[] = [];
     for (const [group, resource, verbs] of clusterPermissions) {
       for (const verb of verbs) {
-        const namespaced = resource !== 'storageclasses';
+        const namespaced = !['storageclasses', 'volumesnapshotcontents', 'volumesnapshotclasses'].includes(resource);
         // In one tenant's namespace, and (what informers do) across all namespaces.
         const scopes = namespaced ? ['tenant-a', ...(verb === 'list' || verb === 'watch' ? [''] : [])] : [''];
         for (const namespace of scopes) {
