@@ -185,7 +185,7 @@ export class AppReconciler implements Reconciler {
     const stalled = findCondition(status.conditions, 'Stalled');
     if (written.written && stalled && stalled.reason !== before) this.events.event(app, 'Warning', stalled.reason, stalled.message);
     const waits = [written.requeueAfterMs, next.requeueAfterMs, collection.nextExpiryMs !== undefined ? collection.nextExpiryMs - now : undefined].filter((ms): ms is number => ms !== undefined);
-    return waits.length ? { requeueAfterMs: Math.max(1000, Math.min(...waits)) } : undefined;
+    return waits.length ? { requeueAfterMs: Math.max(1000, Math.min(...waits)), heldWrite: written.heldWrite } : undefined;
   }
 
   /** Lookups of the App's namespace in the cache. */

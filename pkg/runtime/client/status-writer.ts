@@ -50,7 +50,7 @@ export class SettlingStatusWriter {
    * `urgent`: the controller's own memory is in this change (an App's
    * traffic), so it is written at once.
    */
-  async write<S extends { conditions?: Condition[] }>(type: ResourceType, obj: KubeObject, status: S, urgent = false): Promise<{ written: boolean; requeueAfterMs?: number }> {
+  async write<S extends { conditions?: Condition[] }>(type: ResourceType, obj: KubeObject, status: S, urgent = false): Promise<{ written: boolean; requeueAfterMs?: number; heldWrite?: boolean }> {
     const key = `${type.group}/${type.resource}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
     if (deepEqual(obj.status, status)) {
       this.waiting.delete(key);
@@ -60,7 +60,7 @@ export class SettlingStatusWriter {
     const decision = urgent ? ({ write: true } as const) : settle(obj.status as S | undefined, status, this.waiting.get(key), now, this.times);
     if (!decision.write) {
       if (!this.waiting.has(key)) this.remember(key, now);
-      return { written: false, requeueAfterMs: decision.waitMs };
+      return { written: false, requeueAfterMs: decision.waitMs, heldWrite: true };
     }
     this.waiting.delete(key);
     return { written: await writeStatus(this.client, type, obj, status) };
