@@ -100,7 +100,7 @@ class StratusProcess {
 
   async start(): Promise<void> {
     this.port = await freePort();
-    const main = join(packageRoot(), 'dist', 'pkg', 'cli', 'main.js');
+    const main = join(packageRoot(), 'bin', 'stratus.js');
     this.child = spawn(process.execPath, [main, 'run', '--kubeconfig', this.kubeconfig, '--health-address', `127.0.0.1:${this.port}`, '--log-level', 'error'], { stdio: ['ignore', 'ignore', 'inherit'] });
     for (;;) {
       const ready = await fetch(`http://127.0.0.1:${this.port}/readyz`).then((r) => r.ok, () => false);
