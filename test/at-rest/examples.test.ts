@@ -1,7 +1,7 @@
 // Every example applied together, once converged, writes nothing: not a
 // status, not a child, not an event — Scalers included, though they keep
 // evaluating their metrics on every polling interval, and schedules, which
-// sleep until their next run.
+// sleep until their next run — and neither does a restarted controller.
 import { stringify } from 'yaml';
 import { Scalers, Snapshots } from '../../pkg/api/resources.js';
 import type { Scaler, Snapshot } from '../../pkg/api/types.generated.js';
@@ -55,4 +55,11 @@ it('writes nothing for 60 s once the examples have converged', async () => {
   expect(await writeCount(operator)).toBe(before);
   // The Scalers did evaluate meanwhile (every 15 s): quiet is not idle.
   expect((await evaluations()) - evaluatedBefore).toBeGreaterThanOrEqual(4 * 3);
-}, 360_000);
+
+  // A restarted controller reconciles everything again from its fresh caches, and writes nothing.
+  await operator.stop();
+  operator = await startTestOperator(ns);
+  const reconciled = async () => (await operator.manager.metrics.reconcileTotal.get()).values.reduce((n, v) => n + v.value, 0);
+  await eventually(async () => (await reconciled()) >= objects.filter((o) => o.apiVersion === 'stratus.dev/v1alpha1').length, 60_000, 'every object reconciled after the restart');
+  expect(await settled([operator])).toBe(0);
+}, 420_000);
