@@ -42,16 +42,14 @@ import { settingsNamespace } from '../pkg/api/settings.js';
 import type { App } from '../pkg/api/types.generated.js';
 import type { Deployment } from '../pkg/kube/core-types.js';
 import { Deployments, Namespaces, Services } from '../pkg/kube/resources.js';
-import { Cache } from '../pkg/runtime/cache/cache.js';
 import { ApiError } from '../pkg/runtime/client/api-error.js';
 import { Client } from '../pkg/runtime/client/client.js';
 import { RestClient } from '../pkg/runtime/client/rest-client.js';
 import { isTrue } from '../pkg/runtime/conditions/conditions.js';
 import { Manager } from '../pkg/runtime/manager/manager.js';
-import type { KubeObject } from '../pkg/meta/object.js';
 import { startSimulators } from '../pkg/simulators/index.js';
 import { sleep } from '../pkg/util/sleep.js';
-import { parallel, report, withControlPlane } from './support.js';
+import { parallel, report, track, withControlPlane } from './support.js';
 
 const count = Number(process.env.BENCH_APPS ?? 1000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -82,26 +80,6 @@ const deploymentDone = (d: Deployment) =>
   d.status?.replicas === d.spec.replicas;
 const appDone = (a: App) => isTrue(a.status?.conditions, 'Ready') && a.status?.observedGeneration === a.metadata.generation;
 
-/** Watches `type` in `namespace`: when all `count` objects exist, and when `done` holds for all. */
-function track<T extends KubeObject>(client: Client, type: typeof Apps, namespace: string, done: (o: T) => boolean, signal: AbortSignal) {
-  const cache = new Cache(client, { namespace });
-  const seen = new Set<string>();
-  const ready = new Set<string>();
-  let made!: (at: number) => void;
-  let finished!: (at: number) => void;
-  const result = { made: new Promise<number>((r) => (made = r)), done: new Promise<number>((r) => (finished = r)) };
-  cache.informer<T>(type).subscribe((e) => {
-    const name = e.obj.metadata.name!;
-    if (e.type === 'delete') seen.delete(name);
-    else seen.add(name);
-    if (e.type === 'delete' || !done(e.obj)) ready.delete(name);
-    else ready.add(name);
-    if (seen.size === count) made(performance.now());
-    if (ready.size === count) finished(performance.now());
-  });
-  cache.start(signal);
-  return result;
-}
 
 /**
  * An apply, again after a second when the apiserver answers that it is too
@@ -223,9 +201,9 @@ if (!isMainThread) {
       );
 
       const watches = new AbortController();
-      const direct = track<Deployment>(client, Deployments, 'bench-direct', deploymentDone, watches.signal);
-      const apps = track<App>(client, Apps, 'bench-apps', appDone, watches.signal);
-      const routes = track<App>(client, Apps, 'bench-routes', appDone, watches.signal);
+      const direct = track<Deployment>(client, Deployments, 'bench-direct', count, deploymentDone, watches.signal);
+      const apps = track<App>(client, Apps, 'bench-apps', count, appDone, watches.signal);
+      const routes = track<App>(client, Apps, 'bench-routes', count, appDone, watches.signal);
       await sleep(1000);
       const refs = { dependencyEnv: new Map<string, string>(), claims: new Map<string, string>(), nads: new Map<string, string>() };
       const applyDirect = async (i: number) => {

@@ -14,16 +14,13 @@ import type { DiskImage, VirtualMachine, Volume } from '../pkg/api/types.generat
 import { installStratusCrds } from '../pkg/api/install.js';
 import { startOperator } from '../pkg/cli/operator.js';
 import { Namespaces } from '../pkg/kube/resources.js';
-import type { KubeObject } from '../pkg/meta/object.js';
-import type { ResourceType } from '../pkg/meta/resource.js';
-import { Cache } from '../pkg/runtime/cache/cache.js';
 import { Client } from '../pkg/runtime/client/client.js';
 import { RestClient } from '../pkg/runtime/client/rest-client.js';
 import { isTrue } from '../pkg/runtime/conditions/conditions.js';
 import { createLogger } from '../pkg/runtime/log/logger.js';
 import { startSimulators } from '../pkg/simulators/index.js';
 import { sleep } from '../pkg/util/sleep.js';
-import { parallel, report, withControlPlane } from './support.js';
+import { parallel, report, track, withControlPlane } from './support.js';
 
 const count = Number(process.env.BENCH_VMS ?? 100);
 const importMs = Number(process.env.BENCH_IMPORT_S ?? 30) * 1000;
@@ -39,19 +36,6 @@ function vm(name: string, namespace: string, rootDisk: { diskImage: string } | {
   return { apiVersion: 'stratus.dev/v1alpha1', kind: 'VirtualMachine', metadata: meta(name, namespace), spec: { rootDisk, networks: [{ name: 'default' }] } } as VirtualMachine;
 }
 
-/** Resolves with the time when `done` holds for `count` objects of `type` in `namespace`. */
-function allDone<T extends KubeObject>(client: Client, type: ResourceType, namespace: string, done: (o: T) => boolean, signal: AbortSignal): Promise<number> {
-  const cache = new Cache(client, { namespace });
-  const ready = new Set<string>();
-  return new Promise((resolve) => {
-    cache.informer<T>(type).subscribe((e) => {
-      if (e.type !== 'delete' && done(e.obj)) ready.add(e.obj.metadata.name!);
-      else ready.delete(e.obj.metadata.name!);
-      if (ready.size === count) resolve(performance.now());
-    });
-    cache.start(signal);
-  });
-}
 
 const readyVm = (v: VirtualMachine) => isTrue(v.status?.conditions, 'Ready') && v.status?.observedGeneration === v.metadata.generation;
 
@@ -79,8 +63,8 @@ await withControlPlane(
     report('the DiskImage imported (once)', performance.now() - imported, 'ms');
 
     const watches = new AbortController();
-    const fromImage = allDone<VirtualMachine>(client, VirtualMachines, imageNs, readyVm, watches.signal);
-    const importing = allDone<VirtualMachine>(client, VirtualMachines, importNs, readyVm, watches.signal);
+    const fromImage = track<VirtualMachine>(client, VirtualMachines, imageNs, count, readyVm, watches.signal).done;
+    const importing = track<VirtualMachine>(client, VirtualMachines, importNs, count, readyVm, watches.signal).done;
     const started = performance.now();
     const work = [...Array(count).keys()].flatMap((i) => [
       () => client.create(VirtualMachines, vm(`vm-${i}`, imageNs, { diskImage: 'debian-12' })),
