@@ -11,11 +11,10 @@ import type { RunningOperator } from '../../pkg/cli/operator.js';
 import type { Deployment, Pod, Service } from '../../pkg/kube/core-types.js';
 import { Deployments, Pods, Services } from '../../pkg/kube/resources.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { settled } from '../support/operator.js';
-import { appExampleIn, latestDeployment, revisionDeployments, startAppOperator } from './support.js';
+import { appExampleIn, condition, latestDeployment, readyNow, revisionDeployments, startAppOperator } from './support.js';
 
 let client: Client;
 let ns: string;
@@ -37,9 +36,6 @@ const apply = async (objects: unknown[]) => {
   expect(r.stderr).toBe('');
 };
 const getApp = (name: string) => client.get<App>(Apps, ns, name);
-const condition = (a: App, type: string) => findCondition(a.status?.conditions, type);
-/** Ready, for the App's current generation. */
-const readyNow = (a: App) => condition(a, 'Ready')?.status === 'True' && a.status?.observedGeneration === a.metadata.generation;
 const waitReady = (name: string, what = `App ${name} Ready`, timeoutMs = 60_000) =>
   eventually(async () => {
     const a = await getApp(name);

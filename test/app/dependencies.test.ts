@@ -10,11 +10,10 @@ import type { RunningOperator } from '../../pkg/cli/operator.js';
 import type { Pod, Service } from '../../pkg/kube/core-types.js';
 import { Pods, Services } from '../../pkg/kube/resources.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { settled } from '../support/operator.js';
-import { appExampleIn, latestDeployment, revisionDeployments, startAppOperator } from './support.js';
+import { appExampleIn, condition, latestDeployment, readyNow, revisionDeployments, startAppOperator, waitForApp } from './support.js';
 
 let client: Client;
 let ns: string;
@@ -36,13 +35,7 @@ const apply = async (objects: unknown[]) => {
   expect(r.stderr).toBe('');
 };
 const getApp = (name: string) => client.get<App>(Apps, ns, name);
-const condition = (a: { status?: { conditions?: unknown } }, type: string) => findCondition(a.status?.conditions as never, type);
-const readyNow = (a: App) => condition(a, 'Ready')?.status === 'True' && a.status?.observedGeneration === a.metadata.generation;
-const waitFor = (name: string, test: (a: App) => boolean, what: string, timeoutMs = 60_000) =>
-  eventually(async () => {
-    const a = await getApp(name);
-    return test(a) ? a : undefined;
-  }, timeoutMs, what);
+const waitFor = (name: string, test: (a: App) => boolean, what: string, timeoutMs?: number) => waitForApp(client, ns, name, test, what, timeoutMs);
 const latest = async (name: string) => (await latestDeployment(client, ns, name))!;
 const envOf = async (name: string) => (await latest(name)).spec.template.spec.containers[0]!.env as { name: string; value?: string; valueFrom?: unknown }[];
 const appPods = async (name: string) =>

@@ -18,7 +18,7 @@ import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, testClient } from '../support/kube.js';
 import { settled } from '../support/operator.js';
-import { revisionDeployments, startAppOperator } from './support.js';
+import { condition, readyNow, revisionDeployments, startAppOperator, waitForApp } from './support.js';
 
 let client: Client;
 let ns: string;
@@ -37,13 +37,7 @@ afterAll(async () => {
 
 const tiny = (v: string) => `ghcr.io/stratus-examples/tiny:${v}`;
 const getApp = (name: string) => client.get<App>(Apps, ns, name);
-const condition = (a: App, type: string) => findCondition(a.status?.conditions, type);
-const readyNow = (a: App) => condition(a, 'Ready')?.status === 'True' && a.status?.observedGeneration === a.metadata.generation;
-const waitFor = (name: string, test: (a: App) => boolean, what: string, timeoutMs = 60_000) =>
-  eventually(async () => {
-    const a = await getApp(name);
-    return test(a) ? a : undefined;
-  }, timeoutMs, what);
+const waitFor = (name: string, test: (a: App) => boolean, what: string, timeoutMs?: number) => waitForApp(client, ns, name, test, what, timeoutMs);
 const route = (name: string) => client.tryGet<HTTPRoute>(HTTPRoutes, ns, name);
 /** The route's backends as "revision:weight". */
 const weights = async (name: string) => ((await route(name))?.spec.rules?.[0]?.backendRefs ?? []).map((b) => `${b.name}:${b.weight ?? 1}`);

@@ -13,10 +13,10 @@ import type { Gateway, HTTPRoute, ListenerSet } from '../../pkg/contracts/gatewa
 import { Gateways, HTTPRoutes, ListenerSets } from '../../pkg/contracts/gateway/index.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { ApiError } from '../../pkg/runtime/client/api-error.js';
-import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { settled, startTestOperator } from '../support/operator.js';
+import { condition, readyNow, waitForApp } from './support.js';
 
 let client: Client;
 let ns: string;
@@ -41,13 +41,7 @@ afterAll(async () => {
 });
 
 const getApp = (name: string) => client.get<App>(Apps, ns, name);
-const condition = (a: App, type: string) => findCondition(a.status?.conditions, type);
-const readyNow = (a: App) => condition(a, 'Ready')?.status === 'True' && a.status?.observedGeneration === a.metadata.generation;
-const waitFor = (name: string, test: (a: App) => boolean, what: string, timeoutMs = 60_000) =>
-  eventually(async () => {
-    const a = await getApp(name);
-    return test(a) ? a : undefined;
-  }, timeoutMs, what);
+const waitFor = (name: string, test: (a: App) => boolean, what: string, timeoutMs?: number) => waitForApp(client, ns, name, test, what, timeoutMs);
 const app = (name: string, route: NonNullable<App['spec']['route']>): App => ({
   apiVersion: 'stratus.dev/v1alpha1',
   kind: 'App',
