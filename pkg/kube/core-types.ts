@@ -45,6 +45,12 @@ export interface Toleration {
   effect?: string;
 }
 
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelector;
+  topologyKey: string;
+  namespaces?: string[];
+}
+
 export interface PodSpec {
   nodeName?: string;
   schedulerName?: string;
@@ -55,7 +61,11 @@ export interface PodSpec {
         nodeSelectorTerms: { matchExpressions?: { key: string; operator: string; values?: string[] }[] }[];
       };
     };
+    podAntiAffinity?: {
+      requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+    };
   };
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   tolerations?: Toleration[];
   containers: Container[];
   initContainers?: Container[];

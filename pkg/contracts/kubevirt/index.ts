@@ -5,3 +5,4 @@ export type * from './types.js';
 export * from './resources.js';
 export * from './labels.js';
 export * from './accessors.js';
+export * from './migrations.js';

@@ -2,6 +2,8 @@
 // group/version/resource, at the versions Stratus speaks.
 import { resourceType as t } from '../../meta/resource.js';
 
+/** The KubeVirt install itself: its configuration and state. */
+export const KubeVirts = t('kubevirt.io', 'v1', 'kubevirts', 'KubeVirt');
 export const KubeVirtVirtualMachines = t('kubevirt.io', 'v1', 'virtualmachines', 'VirtualMachine');
 export const KubeVirtVirtualMachineInstances = t('kubevirt.io', 'v1', 'virtualmachineinstances', 'VirtualMachineInstance');
 export const VirtualMachineInstanceMigrations = t('kubevirt.io', 'v1', 'virtualmachineinstancemigrations', 'VirtualMachineInstanceMigration');
