@@ -39,10 +39,16 @@ export interface CloudInitData {
   networkdata?: string;
 }
 
-/** What the cloud-init Secret holds; group members get their addresses by DHCP, so no network data. */
+/**
+ * What the cloud-init Secret holds. A single VM always has network data, so
+ * an interface added to it later changes only the Secret (its address
+ * reaches the guest at the next boot), not the KubeVirt template, which
+ * would then need a restart. Group members get their addresses by DHCP: no
+ * network data.
+ */
 export function cloudInitData(vm: VirtualMachine, refs: ResolvedReferences, shape: Shape): CloudInitData | undefined {
   const s = vm.spec;
-  const netData = shape === 'group' ? undefined : networkData(refs.interfaces);
+  const netData = shape === 'group' ? undefined : networkData(refs.interfaces, true);
   if (!s.cloudInit && !s.sshKeys?.length && !netData) return undefined;
   const data: CloudInitData = {};
   // KubeVirt adds the SSH keys (noCloud propagation) to the user data, so there must be some.

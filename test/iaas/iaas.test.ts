@@ -152,7 +152,8 @@ it('starts a VM whose cloud-init is larger than KubeVirt allows inline, from a S
   expect(secret.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'VirtualMachine', name: 'big-init', uid: owner.metadata.uid, controller: true })]);
   expect(secret.metadata.managedFields).toEqual([expect.objectContaining({ manager: 'stratus', operation: 'Apply' })]);
   const volume = templateSpecOf(await get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, 'big-init')).volumes?.find((v) => v.name === 'cloudinitdisk');
-  expect(volume?.cloudInitNoCloud).toEqual({ secretRef: { name: 'big-init-cloud-init' } });
+  // A single VM always carries network data, so interfaces added later change only the Secret.
+  expect(volume?.cloudInitNoCloud).toEqual({ secretRef: { name: 'big-init-cloud-init' }, networkDataSecretRef: { name: 'big-init-cloud-init' } });
 });
 
 it('makes no API writes in steady state, even when woken', async () => {

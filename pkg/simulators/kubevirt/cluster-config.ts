@@ -2,6 +2,7 @@
 // spec.configuration over KubeVirt's defaults (virt-config), as
 // virt-controller reads it. Only the parts the simulator acts on.
 import type { KubeVirt, KubeVirtConfiguration } from '../../contracts/kubevirt/index.js';
+import { parseQuantity } from '../../kube/quantity.js';
 
 export interface ClusterConfig {
   /** Alpha and beta feature gates the install enables (GA ones are always on). */
@@ -19,6 +20,8 @@ export interface ClusterConfig {
     progressTimeout: number;
     /** Seconds per GiB of guest memory a migration may take before it is aborted. */
     completionTimeoutPerGiB: number;
+    /** Bytes per second one migration may use; 0 is unlimited. */
+    bandwidthPerMigration: number;
   };
 }
 
@@ -43,6 +46,7 @@ export function clusterConfig(install: KubeVirt | undefined): ClusterConfig {
       parallelOutboundMigrationsPerNode: m.parallelOutboundMigrationsPerNode ?? defaults.parallelOutboundMigrationsPerNode,
       progressTimeout: m.progressTimeout ?? defaults.progressTimeout,
       completionTimeoutPerGiB: m.completionTimeoutPerGiB ?? defaults.completionTimeoutPerGiB,
+      bandwidthPerMigration: m.bandwidthPerMigration !== undefined ? parseQuantity(String(m.bandwidthPerMigration)) : 0,
     },
   };
 }

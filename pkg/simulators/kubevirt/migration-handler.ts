@@ -1,7 +1,7 @@
 // virt-handler's migration halves, on the VMI's migrationState: the target
 // node prepares (targetNodeAddress), the source sends the guest's memory (at
-// migrationBytesPerSecond; a MigrationPolicy or the cluster bound how long it
-// may take), the target takes the domain over — with any hotplugged CPU and
+// migrationBytesPerSecond, or less if a MigrationPolicy or the cluster limits
+// bandwidthPerMigration; they also bound how long it may take), the target takes the domain over — with any hotplugged CPU and
 // memory — and the VMI moves to the target node; the source virt-launcher
 // then exits. Failure injection on the VMI (sim.stratus.dev/inject-failure):
 // MigrationFailed breaks the transfer halfway, MigrationStuck makes no
@@ -92,10 +92,15 @@ export class MigrationHandlerReconciler implements Reconciler {
     return policyFor(this.cache.list<MigrationPolicy>(MigrationPolicies), vmi, ns?.metadata.labels);
   }
 
-  /** The progress and completion timeouts that bound the migration: the cluster's, or its MigrationPolicy's. */
-  private limits(policy: MigrationPolicy | undefined): { progressTimeout: number; completionTimeoutPerGiB: number } {
+  /** What bounds the migration: the cluster's settings, or its MigrationPolicy's. */
+  private limits(policy: MigrationPolicy | undefined): { progressTimeout: number; completionTimeoutPerGiB: number; bandwidthPerMigration: string } {
     const cluster = this.config().migrations;
-    return { progressTimeout: cluster.progressTimeout, completionTimeoutPerGiB: policy?.spec.completionTimeoutPerGiB ?? cluster.completionTimeoutPerGiB };
+    const bandwidth = policy?.spec.bandwidthPerMigration !== undefined ? parseQuantity(String(policy.spec.bandwidthPerMigration)) : cluster.bandwidthPerMigration;
+    return {
+      progressTimeout: cluster.progressTimeout,
+      completionTimeoutPerGiB: policy?.spec.completionTimeoutPerGiB ?? cluster.completionTimeoutPerGiB,
+      bandwidthPerMigration: String(bandwidth),
+    };
   }
 
   private nodeAddress(node: string | undefined): string {
@@ -110,7 +115,8 @@ export class MigrationHandlerReconciler implements Reconciler {
     const limits = ms.migrationConfiguration ?? this.limits(undefined);
     const progressMs = (limits.progressTimeout ?? 150) * 1000;
     const completionMs = (limits.completionTimeoutPerGiB ?? 150) * Math.max(1, bytes / 2 ** 30) * 1000;
-    const durationMs = (bytes / this.o.migrationBytesPerSecond) * 1000;
+    const bandwidth = parseQuantity(String(limits.bandwidthPerMigration ?? 0));
+    const durationMs = (bytes / Math.min(this.o.migrationBytesPerSecond, bandwidth > 0 ? bandwidth : Infinity)) * 1000;
     const after = async (ms: number, then: () => Promise<void>): Promise<Result | void> => {
       const left = this.clock.remaining(`${key}:transfer`, ms);
       return left > 0 ? { requeueAfterMs: left } : then();
@@ -143,6 +149,8 @@ export class MigrationHandlerReconciler implements Reconciler {
       vmi,
       {
         migrationState: { targetNodeDomainDetected: true, targetNodeDomainReadyTimestamp: now, endTimestamp: now, completed: true },
+        // Ownership passes to the target node in the same update.
+        nodeName: target.spec.nodeName,
         evacuationNodeName: null,
         ...(cpu ? { currentCPUTopology: { sockets: cpu.sockets ?? 1, cores: cpu.cores ?? 1, threads: cpu.threads ?? 1 } } : {}),
         ...(guest !== undefined && vmi.status?.memory ? { memory: { guestCurrent: guest, guestRequested: guest } } : {}),
