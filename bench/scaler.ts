@@ -89,7 +89,7 @@ await withControlPlane(async (plane) => {
       const depth = i % 2 === 0 ? 50 : 5;
       const want = depth / 5;
       const t0 = performance.now();
-      await client.mergePatch(ConfigMaps, ns, 'queue', { data: { depth: String(depth) } });
+      await client.patch(ConfigMaps, ns, 'queue', { merge: { data: { depth: String(depth) } } });
       while ((await replicas()) !== want) await sleep(5);
       latencies.push(performance.now() - t0);
       await sleep(1500);

@@ -3,19 +3,19 @@
 // and Service, and report the rollout.
 import { stuck, Stuck, waiting, Waiting } from '../shared/problems.js';
 import { Apps, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
-import type { App, AppStatus, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
+import type { App, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { Deployment, Pod } from '../../pkg/kube/core-types.js';
 import { Deployments, Pods, ReplicaSets, Services } from '../../pkg/kube/resources.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
+import { SettlingStatusWriter } from '../../pkg/runtime/client/status-writer.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
-import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js';
+import type { Reconciler, Request, Result } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { isControlledBy, keyOf, type KubeObject } from '../../pkg/meta/object.js';
 import type { IpAllocator } from '../ipam/allocator.js';
 import { AddressPools } from '../ipam/pools.js';
-import { applyChild, ChildConflictError, deleteExact } from '../shared/children.js';
+import {applyChild, ChildConflictError } from '../shared/children.js';
 import { childLabels } from '../shared/labels.js';
 import { resolveDependencies, resolveNetworks, resolveVolumes, waitingFor, type Referenced } from './dependencies.js';
 import { containerName, desiredDeployment, desiredService, serviceName, type ResolvedReferences } from './desired.js';
@@ -32,6 +32,7 @@ function interfacesPerNetwork(app: App): Map<string, number> {
 }
 
 export class AppReconciler implements Reconciler {
+  private readonly statuses: SettlingStatusWriter;
   private readonly pools: AddressPools;
 
   constructor(
@@ -42,9 +43,10 @@ export class AppReconciler implements Reconciler {
     private readonly now: () => number = Date.now,
   ) {
     this.pools = new AddressPools(client, cache, allocator);
+    this.statuses = new SettlingStatusWriter(client);
   }
 
-  async reconcile(req: Request): Promise<void> {
+  async reconcile(req: Request): Promise<Result | void> {
     const app = this.cache.get<App>(Apps, req.namespace, req.name);
     // The Deployment and Service go with the App through their owner
     // references; the Volumes it mounts are not its children and stay.
@@ -95,10 +97,10 @@ export class AppReconciler implements Reconciler {
 
     const before = findCondition(app.status?.conditions, 'Stalled')?.reason;
     const status = appStatus(app, o);
-    if (await writeStatus<AppStatus>(this.client, Apps, app, status)) {
-      const stalled = findCondition(status.conditions, 'Stalled');
-      if (stalled && stalled.reason !== before) this.events.event(app, 'Warning', stalled.reason, stalled.message);
-    }
+    const written = await this.statuses.write(Apps, app, status);
+    const stalled = findCondition(status.conditions, 'Stalled');
+    if (written.written && stalled && stalled.reason !== before) this.events.event(app, 'Warning', stalled.reason, stalled.message);
+    return written;
   }
 
   /** Lookups of the App's namespace in the cache. */
@@ -156,7 +158,7 @@ export class AppReconciler implements Reconciler {
 
   private async deleteOwned(app: App, type: typeof Services, name: string): Promise<void> {
     const existing = this.owned(type, app, name);
-    if (existing) await deleteExact(this.client, type, existing);
+    if (existing) await this.client.deleteExact(type, existing);
   }
 
   /** The pods of the Deployment's current ReplicaSet (by its pod-template-hash) that are not terminating. */

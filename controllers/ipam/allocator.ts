@@ -12,7 +12,7 @@ import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
-import { deleteExact } from '../shared/children.js';
+
 import { managedBy } from '../shared/labels.js';
 import { allocationName, allocationRange, firstFree, fixedAddressProblem } from './ranges.js';
 
@@ -189,6 +189,6 @@ export class IpAllocator {
   }
 
   private async delete(a: IPAllocation): Promise<void> {
-    await deleteExact(this.client, IPAllocations, a);
+    await this.client.deleteExact(IPAllocations, a);
   }
 }

@@ -23,6 +23,12 @@ describe('desiredNad', () => {
     });
   });
 
+  it('excludes a run of allocations as a few CIDRs, not one entry per address', () => {
+    const allocated = Array.from({ length: 1000 }, (_, i) => `10.64.${(i + 2) >> 8}.${(i + 2) & 255}`);
+    const ipam = config(desiredNad(network({ cidr: '10.64.0.0/16', gateway: '10.64.0.1' }), tenant, allocated)).ipam as { exclude: string[] };
+    expect(ipam.exclude).toEqual(['10.64.0.1/32', '10.64.0.2/31', '10.64.0.4/30', '10.64.0.8/29', '10.64.0.16/28', '10.64.0.32/27', '10.64.0.64/26', '10.64.0.128/25', '10.64.1.0/24', '10.64.2.0/24', '10.64.3.0/25', '10.64.3.128/26', '10.64.3.192/27', '10.64.3.224/29', '10.64.3.232/31']);
+  });
+
   it('configures macvlan on its master', () => {
     expect(config(desiredNad(network({ type: 'macvlan', master: 'ens5' }), { provider: true, master: 'ens5' }, []))).toMatchObject({ type: 'macvlan', master: 'ens5', mode: 'bridge' });
   });

@@ -15,7 +15,7 @@
 // name.
 import type { Network, NetworkSegmentStatus } from '../../pkg/api/types.generated.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
-import { ipToInt, intToIp } from '../../pkg/net/ipv4.js';
+import { ipToInt, intToIp, rangeToCidrs } from '../../pkg/net/ipv4.js';
 import { childLabels } from '../shared/labels.js';
 
 export function nadName(network: Network): string {
@@ -31,10 +31,15 @@ function networkName(network: Network): string {
   return `${network.metadata.namespace}/${network.metadata.name}`;
 }
 
-/** whereabouts over the Network's range, minus the gateway and the allocated addresses. */
+/**
+ * whereabouts over the Network's range, minus the gateway and the allocated
+ * addresses. Stratus allocates from the bottom of the range, so these form a
+ * few runs: excluded as the fewest CIDRs, the list stays short however many
+ * addresses are taken.
+ */
 export function rangeIpam(network: Network, allocated: string[]): Record<string, unknown> {
   const s = network.spec;
-  const exclude = [...(s.gateway ? [s.gateway] : []), ...allocated].sort().map((ip) => `${ip}/32`);
+  const exclude = addressRuns([...(s.gateway ? [s.gateway] : []), ...allocated]).flatMap(([first, last]) => rangeToCidrs(ipToInt(first), ipToInt(last)));
   const ipam: Record<string, unknown> = { type: 'whereabouts', network_name: networkName(network), range: s.cidr };
   if (s.allocationRange) {
     ipam.range_start = s.allocationRange.start;

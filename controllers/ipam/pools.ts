@@ -13,7 +13,7 @@ import { isControlledBy, type KubeObject } from '../../pkg/meta/object.js';
 import type { Predicate } from '../../pkg/runtime/predicate/predicates.js';
 import type { IpAllocator } from './allocator.js';
 import { desiredPoolNad, planPool, poolNadName, poolSize, type PoolKind } from './pool.js';
-import { applyChild, deleteExact } from '../shared/children.js';
+import {applyChild } from '../shared/children.js';
 
 /** Addresses listed per Network in status. */
 const listedAddresses = 100;
@@ -140,7 +140,7 @@ export class AddressPools {
     const wanted = new Set([...owner.networks.keys()].map((n) => poolNadName(owner.kind, name, n)));
     for (const nad of owned) {
       if (wanted.has(nad.metadata.name!)) continue;
-      await deleteExact(this.client, NetworkAttachmentDefinitions, nad);
+      await this.client.deleteExact(NetworkAttachmentDefinitions, nad);
     }
     return out;
   }

@@ -16,7 +16,7 @@ import { NetworkReconciler } from './reconcile.js';
 import { SegmentAllocator } from './segments.js';
 
 /** How long address changes gather before the Network is reconciled. */
-const coalesceMs = 500;
+const coalesceMs = 2_000;
 
 export function networkController(mgr: Manager, settings: SettingsSource, workers = 2): Controller {
   registerReferenceIndexes(mgr);
@@ -37,8 +37,9 @@ export function networkController(mgr: Manager, settings: SettingsSource, worker
   // Allocations change the counts and the IPAM exclusions; a burst of them (many VMs
   // starting) becomes one update of the attachment definition and the status.
   controller.watchCoalesced(mgr.cache.informer<IPAllocation>(IPAllocations), coalesceMs, enqueueMapped((a) => [`${a.metadata.namespace}/${a.spec.network}`]));
-  controller.watch(mgr.cache.informer<VirtualMachine>(VirtualMachines), enqueueMapped((vm) => inNamespace(vm.metadata.namespace, networksOfVm(vm))));
-  controller.watch(mgr.cache.informer<App>(Apps), enqueueMapped((app) => inNamespace(app.metadata.namespace, networksOfApp(app))));
+  // Users: their specs name the Network; their status changes tell it nothing.
+  controller.watch(mgr.cache.informer<VirtualMachine>(VirtualMachines), enqueueMapped((vm) => inNamespace(vm.metadata.namespace, networksOfVm(vm))), specOrMetadataChanged);
+  controller.watch(mgr.cache.informer<App>(Apps), enqueueMapped((app) => inNamespace(app.metadata.namespace, networksOfApp(app))), specOrMetadataChanged);
   // The tenant pool or bridge changed; a VLAN was released (a Network waiting for one may take it).
   controller.watch(settings.informer, enqueueMapped(() => networks.list().map(keyOf)));
   controller.watch(

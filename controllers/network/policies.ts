@@ -6,7 +6,7 @@ import type { KubeObject } from '../../pkg/meta/object.js';
 import { childLabels, labelKeys, networkMemberLabel } from '../shared/labels.js';
 import { nadName } from '../ipam/attachments.js';
 
-export const policyForAnnotation = 'k8s.v1.cni.cncf.io/policy-for';
+const policyForAnnotation = 'k8s.v1.cni.cncf.io/policy-for';
 
 /** What a peer means in a policy: a selector of pods or a block of addresses. */
 type PolicyPeer = { podSelector: LabelSelector } | { ipBlock: { cidr: string } };

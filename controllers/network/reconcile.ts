@@ -1,18 +1,19 @@
 // Network reconcile: deletion protection, the segment (a VLAN of its own
 // for a tenant Network), the attachment definitions (with the addresses
 // Stratus allocated excluded from pod IPAM), the policies, and status.
+import { usersOf } from '../shared/users.js';
 import { stuck, Stuck, waiting, Waiting } from '../shared/problems.js';
-import { Apps, IPAllocations, Networks, VirtualMachines } from '../../pkg/api/resources.js';
-import type { App, IPAllocation, Network, NetworkSegmentStatus, NetworkUser, VirtualMachine } from '../../pkg/api/types.generated.js';
+import { IPAllocations, Networks } from '../../pkg/api/resources.js';
+import type { IPAllocation, Network, NetworkSegmentStatus } from '../../pkg/api/types.generated.js';
 import { NetworkPolicies } from '../../pkg/kube/resources.js';
 import { MultiNetworkPolicies, NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
-import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
-import type { Reconciler, Request } from '../../pkg/runtime/controller/types.js';
+import { SettlingStatusWriter } from '../../pkg/runtime/client/status-writer.js';
+import type { Reconciler, Request, Result } from '../../pkg/runtime/controller/types.js';
 import { isControlledBy } from '../../pkg/meta/object.js';
-import { applyChild, ChildConflictError, deleteExact } from '../shared/children.js';
+import {applyChild, ChildConflictError } from '../shared/children.js';
 import { networkIndex } from '../shared/references.js';
 import type { SettingsSource } from '../shared/settings.js';
 import { allocationsByNetwork } from '../ipam/allocator.js';
@@ -26,25 +27,22 @@ import { networkStatus, type NetworkObservation } from './status.js';
 export const networkFinalizer = 'stratus.dev/network-protection';
 
 export class NetworkReconciler implements Reconciler {
+  private readonly statuses: SettlingStatusWriter;
+
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
     private readonly segments: SegmentAllocator,
     private readonly settings: SettingsSource,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  users(network: Network): NetworkUser[] {
-    const key = `${network.metadata.namespace}/${network.metadata.name}`;
-    const vms = this.cache.byIndex<VirtualMachine>(VirtualMachines, networkIndex, key).map((v) => ({ kind: 'VirtualMachine', name: v.metadata.name! }));
-    const apps = this.cache.byIndex<App>(Apps, networkIndex, key).map((a) => ({ kind: 'App', name: a.metadata.name! }));
-    return [...vms, ...apps].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  ) {
+    this.statuses = new SettlingStatusWriter(client);
   }
 
-  async reconcile(req: Request): Promise<void> {
+  async reconcile(req: Request): Promise<Result | void> {
     const network = this.cache.get<Network>(Networks, req.namespace, req.name);
     if (!network) return;
-    const users = this.users(network);
+    const users = usersOf(this.cache, networkIndex, req.key);
     const allocations = this.cache.byIndex<IPAllocation>(IPAllocations, allocationsByNetwork, req.key).map((a) => a.spec.address);
     const range = allocationRange(network);
     const counts = { allocated: allocations.length, free: 'error' in range ? 0 : Math.max(0, rangeSize(range) - allocations.length) };
@@ -52,8 +50,7 @@ export class NetworkReconciler implements Reconciler {
     if (network.metadata.deletionTimestamp) {
       if (!hasFinalizer(network, networkFinalizer)) return;
       if (users.length) {
-        await writeStatus(this.client, Networks, network, networkStatus(network, { ...counts, users, problems: [], segment: network.status?.segment, deleting: true, now: this.now() }));
-        return;
+        return this.statuses.write(Networks, network, networkStatus(network, { ...counts, users, problems: [], segment: network.status?.segment, deleting: true, now: this.now() }));
       }
       await this.segments.release(network);
       await removeFinalizer(this.client, Networks, network, networkFinalizer);
@@ -77,7 +74,7 @@ export class NetworkReconciler implements Reconciler {
       if (!(err instanceof ChildConflictError)) throw err;
       o.problems.push(stuck(Stuck.ChildConflict, err.message));
     }
-    await writeStatus(this.client, Networks, network, networkStatus(network, o));
+    return this.statuses.write(Networks, network, networkStatus(network, o));
   }
 
   /** The segment the Network is on, allocating a tenant VLAN; undefined (and the problem noted) when it has none. */
@@ -103,7 +100,7 @@ export class NetworkReconciler implements Reconciler {
       // Rules removed: remove the policies we made.
       for (const type of [NetworkPolicies, MultiNetworkPolicies]) {
         const existing = this.cache.get(type, ns, policyName(network));
-        if (existing && isControlledBy(existing, network.metadata.uid)) await deleteExact(this.client, type, existing);
+        if (existing && isControlledBy(existing, network.metadata.uid)) await this.client.deleteExact(type, existing);
       }
       return;
     }

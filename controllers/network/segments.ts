@@ -10,7 +10,7 @@ import type { VlanRange } from '../../pkg/api/settings.js';
 import { isAlreadyExists } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { deleteExact } from '../shared/children.js';
+
 import { managedBy } from '../shared/labels.js';
 import { describeRanges, firstFreeVlan, segmentName } from './segment.js';
 
@@ -72,6 +72,6 @@ export class SegmentAllocator {
   /** Releases the Network's segment, if it holds one. */
   async release(network: Network): Promise<void> {
     const mine = await this.held(network);
-    if (mine) await deleteExact(this.client, NetworkSegments, mine);
+    if (mine) await this.client.deleteExact(NetworkSegments, mine);
   }
 }

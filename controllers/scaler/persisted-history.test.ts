@@ -1,3 +1,4 @@
+import { seededRandom } from '../../test/support/random.js';
 import type { ScalerHistory as HistoryStatus } from '../../pkg/api/types.generated.js';
 import type { ScalerHistory } from './algorithm/history.js';
 import { evaluateScaler, type ScalerInput, type ScalerResult } from './algorithm/scaler.js';
@@ -116,22 +117,11 @@ describe('restoreHistory', () => {
   });
 });
 
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('a restart from the persisted history', () => {
   // Queue lengths that rise and fall in bursts, then (from `tail`) only fall or stay, so that
   // the restarts below land in scale-downs being held back.
   function queueLengths(seed: number, n: number, tail: number): number[] {
-    const rnd = random(seed);
+    const rnd = seededRandom(seed);
     let level = 60;
     return Array.from({ length: n }, (_, i) => {
       if (i >= tail) return (level = Math.max(0, level - Math.round(rnd() * 15)));
@@ -165,7 +155,7 @@ describe('a restart from the persisted history', () => {
     const queue = queueLengths(seed, 70, tail);
     const uninterrupted = run(queue).replicas;
     expect(uninterrupted.slice(tail).some((n, i) => n! < uninterrupted[tail + i - 1]!)).toBe(true); // it does scale down
-    const rnd = random(seed * 101);
+    const rnd = seededRandom(seed * 101);
     for (let trial = 0; trial < 12; trial++) {
       const after = tail - 1 + Math.floor(rnd() * 20);
       const outage = Math.floor(rnd() * 6);

@@ -13,11 +13,11 @@ import type { Client } from '../../pkg/runtime/client/client.js';
 import type { ResourceType } from '../../pkg/meta/resource.js';
 import { controllerReference, isControlledBy, type KubeObject } from '../../pkg/meta/object.js';
 import { createHash } from 'node:crypto';
-import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import { containsSubset } from '../../pkg/util/equality.js';
+import { unseenWritesOf } from './unseen-writes.js';
 
 /** On children: a hash of the desired state Stratus last applied. */
-export const appliedHashAnnotation = 'stratus.dev/applied-hash';
+const appliedHashAnnotation = 'stratus.dev/applied-hash';
 
 function desiredHash(desired: KubeObject): string {
   return createHash('sha256').update(JSON.stringify(desired)).digest('hex').slice(0, 16);
@@ -66,7 +66,12 @@ export async function applyChild<T extends KubeObject>(
     }
     if (containsSubset(existing, withOwner)) return { object: existing, written: false };
   }
+  const hash = withOwner.metadata.annotations![appliedHashAnnotation]!;
+  const unseen = unseenWritesOf(cache);
+  const written = unseen.unseen<T>(type, withOwner, hash);
+  if (written) return { object: written, written: false };
   const object = await client.apply<T>(type, withOwner, { force: true });
+  unseen.wrote(type, object, hash);
   return { object, written: true };
 }
 
@@ -74,8 +79,3 @@ export async function applyChild<T extends KubeObject>(
  * Deletes exactly `obj`: the uid precondition leaves alone a newer object
  * that took its name, and an object already gone (or replaced) is no error.
  */
-export async function deleteExact(client: Client, type: ResourceType, obj: KubeObject): Promise<void> {
-  await client.delete(type, obj.metadata.namespace, obj.metadata.name!, { preconditions: { uid: obj.metadata.uid } }).catch((err: unknown) => {
-    if (!isNotFound(err) && !isConflict(err)) throw err;
-  });
-}

@@ -100,9 +100,7 @@ export class Mover {
     }
     if (plan.restart) {
       const vmi = vmis.find((v) => v.metadata.name === plan.restart!.vmi)!;
-      await this.client.delete(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { preconditions: { uid: vmi.metadata.uid } }).catch((err: unknown) => {
-        if (!isNotFound(err) && !isConflict(err)) throw err;
-      });
+      if (!(await this.client.deleteExact(KubeVirtVirtualMachineInstances, vmi))) return;
       ctx.log.info('restarting a group member off a draining node', { member: plan.restart.vmi });
       this.events.event(vm, 'Normal', 'Restarting', `restarting ${plan.restart.vmi} on another node: ${plan.restart.why}`);
     }

@@ -5,8 +5,8 @@ import { VirtualMachines } from '../../pkg/api/resources.js';
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
-import type { ReconcileContext, Reconciler, Request } from '../../pkg/runtime/controller/types.js';
+import { SettlingStatusWriter } from '../../pkg/runtime/client/status-writer.js';
+import type { ReconcileContext, Reconciler, Request, Result } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import type { IpAllocator } from '../ipam/allocator.js';
 import { ChildConflictError } from '../shared/children.js';
@@ -22,6 +22,7 @@ import { VmGroup } from './vm-group.js';
 export class VirtualMachineReconciler implements Reconciler {
   private readonly single: VmShape;
   private readonly group: VmShape;
+  private readonly statuses: SettlingStatusWriter;
 
   constructor(
     private readonly client: Client,
@@ -30,11 +31,12 @@ export class VirtualMachineReconciler implements Reconciler {
     private readonly events: EventRecorder,
     private readonly now: () => number = Date.now,
   ) {
+    this.statuses = new SettlingStatusWriter(client);
     this.single = new SingleVm(client, cache, allocator, events);
     this.group = new VmGroup(client, cache, allocator, events);
   }
 
-  async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
+  async reconcile(req: Request, ctx: ReconcileContext): Promise<Result | void> {
     const vm = this.cache.get<VirtualMachine>(VirtualMachines, req.namespace, req.name);
     // Children and address allocations go with the VM through their owner references; its requested moves' migrations once let go.
     if (!vm) return releaseMoves(this.client, this.cache, req);
@@ -58,7 +60,9 @@ export class VirtualMachineReconciler implements Reconciler {
       await shape.move(vm, o, ctx);
     }
     const status = vmStatus(vm, o);
-    for (const e of dayTwoEvents(vm.status, status)) this.events.event(vm, e.type, e.reason, e.note);
-    await writeStatus(this.client, VirtualMachines, vm, status);
+    const result = await this.statuses.write(VirtualMachines, vm, status);
+    // Said once, with the status that tells it (a status change that waits is told when written).
+    if (result.written) for (const e of dayTwoEvents(vm.status, status)) this.events.event(vm, e.type, e.reason, e.note);
+    return result;
   }
 }

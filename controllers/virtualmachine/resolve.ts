@@ -31,7 +31,8 @@ export function resolve(cache: Cache, vm: VirtualMachine): Resolved | { problem:
   for (const name of volumesOfVm(vm)) {
     const volume = cache.get<Volume>(Volumes, ns, name);
     if (!volume) volumes.push(`Volume ${name} does not exist`);
-    else if (!isTrue(volume.status?.conditions, 'Ready')) volumes.push(`Volume ${name} is ${volume.status?.phase ?? 'not ready'}${volume.status?.progress ? ` (${volume.status.progress})` : ''}`);
+    // A Volume not reported on yet is Pending, as its first report will say: one message, not two in a row.
+    else if (!isTrue(volume.status?.conditions, 'Ready')) volumes.push(`Volume ${name} is ${volume.status?.phase ?? 'Pending'}${volume.status?.progress ? ` (${volume.status.progress})` : ''}`);
     else claims.set(name, volume.status?.claimName ?? name);
   }
   if (volumes.length) return { problem: waiting(Waiting.Volume, `waiting: ${volumes.join('; ')}`) };

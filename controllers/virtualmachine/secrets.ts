@@ -1,6 +1,8 @@
 // The Secrets a VM's instances read when they start: its SSH keys, and its
-// cloud-init user and network data (KubeVirt refuses inline cloud-init over
-// 2,048 bytes, so Stratus's always goes in a Secret of its own). Pure.
+// cloud-init data when it cannot go inline in the KubeVirt VM — user data
+// too large for KubeVirt, or network data (small user data alone goes
+// inline: one write fewer per VM group, and the data is the VM spec's own,
+// nothing the VM does not show). Pure.
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { VmiVolume } from '../../pkg/contracts/kubevirt/index.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
@@ -32,7 +34,9 @@ export function cloudInitSecretName(vm: VirtualMachine): string {
   return `${vm.metadata.name}-cloud-init`;
 }
 
-/** Inline cloud-init data may not exceed 2,048 bytes in KubeVirt (vmi-create-admitter.go): Stratus's goes in a Secret of its own. */
+/** KubeVirt refuses inline cloud-init user data or network data over 2,048 bytes each (vmi-create-admitter.go). */
+const inlineMaxBytes = 2048;
+
 export interface CloudInitData {
   /** Absent when the user's own Secret holds the user data. */
   userdata?: string;
@@ -57,21 +61,31 @@ export function cloudInitData(vm: VirtualMachine, refs: ResolvedReferences, shap
   return data;
 }
 
-/** The Secret KubeVirt reads the VM's cloud-init data from (secretRef, networkDataSecretRef). */
+/**
+ * Whether the data goes inline: user data within KubeVirt's limit, and no
+ * network data. Network data inline would make every interface added to or
+ * removed from a running VM a change of the KubeVirt template's cloud-init
+ * disk, which KubeVirt applies only at a restart (RestartRequired) — and
+ * with it any CPU or memory change; from the Secret the guest reads it at
+ * its next boot, and the interface itself is hotplugged live.
+ */
+function fitsInline(data: CloudInitData): boolean {
+  return data.networkdata === undefined && (data.userdata === undefined || Buffer.byteLength(data.userdata) <= inlineMaxBytes);
+}
+
+/** The Secret KubeVirt reads the VM's cloud-init data from (secretRef, networkDataSecretRef), when it cannot go inline. */
 export function desiredCloudInitSecret(vm: VirtualMachine, refs: ResolvedReferences, shape: Shape): KubeObject | undefined {
   const data = cloudInitData(vm, refs, shape);
-  if (!data?.userdata && !data?.networkdata) return undefined;
+  if ((!data?.userdata && !data?.networkdata) || fitsInline(data)) return undefined;
   return secret(vm, cloudInitSecretName(vm), { ...data });
 }
 
 export function cloudInitVolume(vm: VirtualMachine, data: CloudInitData): VmiVolume {
   const userSecret = vm.spec.cloudInit?.userDataSecretRef?.name;
-  return {
-    name: 'cloudinitdisk',
-    cloudInitNoCloud: {
-      ...(userSecret ? { secretRef: { name: userSecret } } : { secretRef: { name: cloudInitSecretName(vm) } }),
-      ...(data.networkdata ? { networkDataSecretRef: { name: cloudInitSecretName(vm) } } : {}),
-    },
-  };
+  const inline = fitsInline(data);
+  const own = { name: cloudInitSecretName(vm) };
+  const user = userSecret ? { secretRef: { name: userSecret } } : inline ? { userData: data.userdata } : { secretRef: own };
+  const network = !data.networkdata ? {} : inline ? { networkData: data.networkdata } : { networkDataSecretRef: own };
+  return { name: 'cloudinitdisk', cloudInitNoCloud: { ...user, ...network } };
 }
 

@@ -8,7 +8,7 @@ import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import type { ReconcileContext } from '../../pkg/runtime/controller/types.js';
 import { isControlledBy } from '../../pkg/meta/object.js';
-import { applyChild, deleteExact } from '../shared/children.js';
+import {applyChild } from '../shared/children.js';
 import type { Resolved } from './resolve.js';
 import { cloudInitSecretName, desiredCloudInitSecret, desiredSshSecret, sshSecretName } from './secrets.js';
 import { desiredService, serviceName } from './service.js';
@@ -28,7 +28,7 @@ export interface VmShape {
 
 async function deleteOwned(client: Client, cache: Cache, vm: VirtualMachine, type: typeof Services, name: string): Promise<void> {
   const existing = cache.get(type, vm.metadata.namespace, name);
-  if (existing && isControlledBy(existing, vm.metadata.uid)) await deleteExact(client, type, existing);
+  if (existing && isControlledBy(existing, vm.metadata.uid)) await client.deleteExact(type, existing);
 }
 
 /** The Secrets (before the KubeVirt objects: KubeVirt reads them when an instance starts). */

@@ -13,14 +13,13 @@ import {
 import { Services } from '../../pkg/kube/resources.js';
 import { isControlledBy } from '../../pkg/meta/object.js';
 import { parseCidr } from '../../pkg/net/ipv4.js';
-import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import type { ReconcileContext } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import type { IpAllocator } from '../ipam/allocator.js';
 import { vmNadName } from '../ipam/attachments.js';
-import { applyChild } from '../shared/children.js';
+import {applyChild } from '../shared/children.js';
 import { stuck, Stuck, waiting, Waiting } from '../shared/problems.js';
 import type { ResolvedInterface } from './addressing.js';
 import { desiredKubeVirtVm } from './desired.js';
@@ -136,12 +135,8 @@ export class SingleVm implements VmShape {
     }
     // With no live VMI yet, the next one's arrival brings the VM back here; a VM on the move restarts once it arrived.
     if (!reason || !vmi || o.migrating) return;
-    try {
-      await this.client.delete(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { preconditions: { uid: vmi.metadata.uid } });
-      ctx.log.info('restarting', { reason });
-      this.events.event(vm, 'Normal', 'Restarting', `restarting: ${reason}`);
-    } catch (err) {
-      if (!isNotFound(err) && !isConflict(err)) throw err;
-    }
+    if (!(await this.client.deleteExact(KubeVirtVirtualMachineInstances, vmi))) return;
+    ctx.log.info('restarting', { reason });
+    this.events.event(vm, 'Normal', 'Restarting', `restarting: ${reason}`);
   }
 }

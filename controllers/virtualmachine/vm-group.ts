@@ -14,14 +14,13 @@ import {
 import type { Pod } from '../../pkg/kube/core-types.js';
 import { Pods } from '../../pkg/kube/resources.js';
 import { isControlledBy } from '../../pkg/meta/object.js';
-import { isConflict, isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import type { ReconcileContext } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import type { IpAllocator } from '../ipam/allocator.js';
 import { AddressPools } from '../ipam/pools.js';
-import { applyChild } from '../shared/children.js';
+import {applyChild } from '../shared/children.js';
 import { childLabels } from '../shared/labels.js';
 import { stuck, Stuck, waiting, Waiting } from '../shared/problems.js';
 import type { ResolvedInterface } from './addressing.js';
@@ -139,12 +138,8 @@ export class VmGroup implements VmShape {
     const vmi = plan.restart && o.memberVmis?.find((v) => v.metadata.name === plan.restart);
     // One member at a time in every sense: none restarts while one is on the move.
     if (!vmi || o.migrating) return;
-    try {
-      await this.client.delete(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { preconditions: { uid: vmi.metadata.uid } });
-      ctx.log.info('restarting a group member', { member: vmi.metadata.name, reason: plan.reason });
-      this.events.event(vm, 'Normal', 'Restarting', `restarting ${vmi.metadata.name}: ${plan.reason}`);
-    } catch (err) {
-      if (!isNotFound(err) && !isConflict(err)) throw err;
-    }
+    if (!(await this.client.deleteExact(KubeVirtVirtualMachineInstances, vmi))) return;
+    ctx.log.info('restarting a group member', { member: vmi.metadata.name, reason: plan.reason });
+    this.events.event(vm, 'Normal', 'Restarting', `restarting ${vmi.metadata.name}: ${plan.reason}`);
   }
 }

@@ -30,8 +30,9 @@ export function volumeController(mgr: Manager, workers = 2): Controller {
   );
   controller.watch(mgr.cache.informer(DataVolumes), enqueueOwner({ group: 'stratus.dev', kind: 'Volume' }));
   // Users: a VM or App that starts or stops naming a Volume changes its usedBy and its protection.
-  controller.watch(mgr.cache.informer<VirtualMachine>(VirtualMachines), enqueueMapped((vm) => inNamespace(vm.metadata.namespace, volumesOfVm(vm))));
-  controller.watch(mgr.cache.informer<App>(Apps), enqueueMapped((app) => inNamespace(app.metadata.namespace, volumesOfApp(app))));
+  // Users: their specs name the Volume; their status changes tell it nothing.
+  controller.watch(mgr.cache.informer<VirtualMachine>(VirtualMachines), enqueueMapped((vm) => inNamespace(vm.metadata.namespace, volumesOfVm(vm))), specOrMetadataChanged);
+  controller.watch(mgr.cache.informer<App>(Apps), enqueueMapped((app) => inNamespace(app.metadata.namespace, volumesOfApp(app))), specOrMetadataChanged);
   // A clone waits for its source Volume to be Ready.
   const volumes = mgr.cache.informer<Volume>(Volumes);
   controller.watch(volumes, enqueueMapped((source) => volumes.list().filter((v) => v.spec.source?.volume?.name === source.metadata.name && v.metadata.namespace === source.metadata.namespace).map((v) => `${v.metadata.namespace}/${v.metadata.name}`)));

@@ -1,17 +1,17 @@
 // Volume reconcile: fetch → deletion (protection, reclaim) or finalizer →
 // claim or DataVolume → growth → status.
+import { usersOf } from '../shared/users.js';
 import { stuck, Stuck, waiting, Waiting } from '../shared/problems.js';
-import { Apps, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
-import type { App, VirtualMachine, Volume, VolumeUser } from '../../pkg/api/types.generated.js';
+import { Volumes } from '../../pkg/api/resources.js';
+import type { Volume, VolumeUser } from '../../pkg/api/types.generated.js';
 import type { PersistentVolumeClaim, StorageClass } from '../../pkg/kube/core-types.js';
 import { PersistentVolumeClaims, StorageClasses } from '../../pkg/kube/resources.js';
 import { DataVolumes, type DataVolume } from '../../pkg/contracts/cdi/index.js';
-import { isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
-import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
-import type { ReconcileContext, Reconciler, Request } from '../../pkg/runtime/controller/types.js';
+import { SettlingStatusWriter } from '../../pkg/runtime/client/status-writer.js';
+import type { ReconcileContext, Reconciler, Request, Result } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { isControlledBy, type KubeObject } from '../../pkg/meta/object.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
@@ -23,25 +23,22 @@ import { volumeStatus, type VolumeObservation } from './status.js';
 export const volumeFinalizer = 'stratus.dev/volume-protection';
 
 export class VolumeReconciler implements Reconciler {
+  private readonly statuses: SettlingStatusWriter;
+
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
     private readonly events: EventRecorder,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  /** VirtualMachines and Apps in the namespace that name this Volume, running or not. */
-  users(volume: Volume): VolumeUser[] {
-    const key = `${volume.metadata.namespace}/${volume.metadata.name}`;
-    const vms = this.cache.byIndex<VirtualMachine>(VirtualMachines, volumeIndex, key).map((v) => ({ kind: 'VirtualMachine', name: v.metadata.name! }));
-    const apps = this.cache.byIndex<App>(Apps, volumeIndex, key).map((a) => ({ kind: 'App', name: a.metadata.name! }));
-    return [...vms, ...apps].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  ) {
+    this.statuses = new SettlingStatusWriter(client);
   }
 
-  async reconcile(req: Request, ctx: ReconcileContext): Promise<void> {
+  /** VirtualMachines and Apps in the namespace that name this Volume, running or not. */
+  async reconcile(req: Request, ctx: ReconcileContext): Promise<Result | void> {
     const volume = this.cache.get<Volume>(Volumes, req.namespace, req.name);
     if (!volume) return;
-    const users = this.users(volume);
+    const users = usersOf(this.cache, volumeIndex, `${volume.metadata.namespace}/${volume.metadata.name}`);
     if (volume.metadata.deletionTimestamp) return this.delete(volume, users, ctx);
     if (await addFinalizer(this.client, Volumes, volume, volumeFinalizer)) return; // the update wakes us again
 
@@ -57,11 +54,11 @@ export class VolumeReconciler implements Reconciler {
     observation.expandable = this.expandable(observation.claim);
     const before = volume.status?.phase;
     const status = volumeStatus(volume, observation);
-    if (await writeStatus(this.client, Volumes, volume, status)) {
-      if (before !== status.phase && status.phase === 'Failed') {
-        this.events.event(volume, 'Warning', status.conditions?.find((c) => c.type === 'Stalled')?.reason ?? 'Failed', status.conditions?.[0]?.message ?? '');
-      }
+    const written = await this.statuses.write(Volumes, volume, status);
+    if (written.written && before !== status.phase && status.phase === 'Failed') {
+      this.events.event(volume, 'Warning', status.conditions?.find((c) => c.type === 'Stalled')?.reason ?? 'Failed', status.conditions?.[0]?.message ?? '');
     }
+    return written;
   }
 
   private claimOfOurDataVolume(volume: Volume, claim: PersistentVolumeClaim): boolean {
@@ -108,12 +105,11 @@ export class VolumeReconciler implements Reconciler {
     }
   }
 
-  private async delete(volume: Volume, users: VolumeUser[], ctx: ReconcileContext): Promise<void> {
+  private async delete(volume: Volume, users: VolumeUser[], ctx: ReconcileContext): Promise<Result | void> {
     if (!hasFinalizer(volume, volumeFinalizer)) return;
     if (users.length > 0) {
       const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, volume.metadata.namespace, claimName(volume));
-      await writeStatus(this.client, Volumes, volume, volumeStatus(volume, { users, claim, deleting: true, problems: [], now: this.now() }));
-      return;
+      return this.statuses.write(Volumes, volume, volumeStatus(volume, { users, claim, deleting: true, problems: [], now: this.now() }));
     }
     if (volume.spec.reclaimPolicy === 'Retain') await this.retainClaim(volume, ctx);
     await removeFinalizer(this.client, Volumes, volume, volumeFinalizer);
@@ -127,16 +123,14 @@ export class VolumeReconciler implements Reconciler {
     const ours = new Set([volume.metadata.uid, dv && isControlledBy(dv, volume.metadata.uid) ? dv.metadata.uid : undefined].filter(Boolean));
     const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, ns, name);
     if (claim && (claim.metadata.ownerReferences ?? []).some((r) => ours.has(r.uid))) {
-      await this.client.mergePatch<KubeObject>(PersistentVolumeClaims, ns, name, {
+      await this.client.patch<KubeObject>(PersistentVolumeClaims, ns, name, { merge: {
         metadata: { resourceVersion: claim.metadata.resourceVersion, ownerReferences: (claim.metadata.ownerReferences ?? []).filter((r) => !ours.has(r.uid)) },
-      });
+      } });
       ctx.log.info('retained claim', { claim: name });
       this.events.event(volume, 'Normal', 'ClaimRetained', `reclaimPolicy Retain: claim ${name} and its data are kept`);
     }
     if (dv && ours.has(dv.metadata.uid)) {
-      await this.client.delete(DataVolumes, ns, name, { propagationPolicy: 'Orphan', preconditions: { uid: dv.metadata.uid } }).catch((err: unknown) => {
-        if (!isNotFound(err)) throw err;
-      });
+      await this.client.deleteExact(DataVolumes, dv, { propagationPolicy: 'Orphan' });
     }
   }
 }

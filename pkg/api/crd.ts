@@ -27,7 +27,11 @@ export function objectSchema(def: KindDefinition): Schema {
     metadata: { type: 'object' },
     spec,
   };
-  if (def.status) properties.status = def.status;
+  // An object the controller has not reported on yet reads as "generation
+  // not observed" (kstatus: InProgress), not as a status-less kind that is
+  // current once it exists; the default is applied on every read, nothing is
+  // stored. So the first status need not be written in haste.
+  if (def.status) properties.status = def.status.properties?.observedGeneration ? { ...def.status, default: { observedGeneration: 0 } } : def.status;
   return crdSchema({
     type: 'object',
     description: def.description,

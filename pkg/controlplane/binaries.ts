@@ -69,10 +69,6 @@ export function locateBinaries(): ControlPlaneBinaries {
   return binariesIn(dir, versions.kubernetes, versions.etcd);
 }
 
-export function binariesPresent(): boolean {
-  return allExecutable(locateBinaries());
-}
-
 /** Builds the binaries if they are not cached yet; `onProgress` receives the build's lines. */
 export async function ensureBinaries(onProgress: (line: string) => void = () => {}): Promise<ControlPlaneBinaries> {
   const binaries = locateBinaries();

@@ -7,8 +7,8 @@ import type { KubeObject } from '../meta/object.js';
 import { parseApiVersion } from '../meta/resource.js';
 
 export const partOfLabel = 'applyset.kubernetes.io/part-of';
-export const idLabel = 'applyset.kubernetes.io/id';
-export const toolingAnnotation = 'applyset.kubernetes.io/tooling';
+const idLabel = 'applyset.kubernetes.io/id';
+const toolingAnnotation = 'applyset.kubernetes.io/tooling';
 export const groupKindsAnnotation = 'applyset.kubernetes.io/contains-group-kinds';
 export const namespacesAnnotation = 'applyset.kubernetes.io/additional-namespaces';
 

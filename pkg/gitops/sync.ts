@@ -8,7 +8,7 @@ import { formatFieldError } from '../api/validation/field-error.js';
 import { applyOrder, resolve } from '../apply/apply.js';
 import { waitForCrdsEstablished } from '../apply/crds.js';
 import { Secrets } from '../kube/resources.js';
-import { ApiError, isNotFound } from '../runtime/client/api-error.js';
+import { ApiError } from '../runtime/client/api-error.js';
 import type { Client } from '../runtime/client/client.js';
 import type { MappedResource, RestMapper } from '../runtime/client/rest-mapper.js';
 import type { KubeObject } from '../meta/object.js';
@@ -182,9 +182,7 @@ export class Syncer {
           if (keep.has(identity(withKind, type.namespaced))) continue;
           if (obj.metadata.deletionTimestamp) continue; // Pruned by an earlier sync, still finalizing.
           if (!o.dryRun) {
-            await this.client.delete(type, obj.metadata.namespace, obj.metadata.name!, { preconditions: { uid: obj.metadata.uid } }).catch((err: unknown) => {
-              if (!isNotFound(err)) throw err;
-            });
+            await this.client.deleteExact(type, obj);
           }
           results.push({ kind, namespace: obj.metadata.namespace, name: obj.metadata.name!, action: o.dryRun ? 'would prune' : 'pruned' });
           this.log(`${o.dryRun ? 'would prune' : 'pruned'} ${type.resource}/${obj.metadata.name}`);

@@ -1,5 +1,5 @@
 // The parts of core Kubernetes objects Stratus reads and writes, as plain JSON.
-import type { Condition, KubeObject } from '../meta/object.js';
+import type { KubeObject } from '../meta/object.js';
 import type { LabelSelector } from '../meta/labels.js';
 
 export interface ResourceRequirements {
@@ -216,8 +216,3 @@ export interface Deployment extends KubeObject {
   };
 }
 
-/** Status with metav1.Conditions, as Stratus's own kinds and many CRDs have. */
-export interface ConditionedStatus {
-  observedGeneration?: number;
-  conditions?: Condition[];
-}

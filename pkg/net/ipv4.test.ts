@@ -1,4 +1,4 @@
-import { cidrContains, hostRange, intToIp, ipToInt, isIPv4, parseCidr } from './ipv4.js';
+import { cidrContains, hostRange, intToIp, ipToInt, isIPv4, parseCidr, rangeToCidrs } from './ipv4.js';
 
 describe('ipv4', () => {
   it('converts addresses both ways', () => {
@@ -24,5 +24,27 @@ describe('ipv4', () => {
     expect(intToIp(first)).toBe('10.1.2.1');
     expect(intToIp(last)).toBe('10.1.2.254');
     expect(hostRange(parseCidr('10.0.0.4/31'))).toEqual({ first: ipToInt('10.0.0.4'), last: ipToInt('10.0.0.5') });
+  });
+
+  it('covers a range with the fewest aligned CIDRs', () => {
+    const cover = (a: string, b: string) => rangeToCidrs(ipToInt(a), ipToInt(b));
+    expect(cover('10.0.0.7', '10.0.0.7')).toEqual(['10.0.0.7/32']);
+    expect(cover('10.0.0.0', '10.0.0.255')).toEqual(['10.0.0.0/24']);
+    expect(cover('10.64.0.1', '10.64.3.232')).toEqual(['10.64.0.1/32', '10.64.0.2/31', '10.64.0.4/30', '10.64.0.8/29', '10.64.0.16/28', '10.64.0.32/27', '10.64.0.64/26', '10.64.0.128/25', '10.64.1.0/24', '10.64.2.0/24', '10.64.3.0/25', '10.64.3.128/26', '10.64.3.192/27', '10.64.3.224/29', '10.64.3.232/32']);
+    expect(cover('0.0.0.0', '255.255.255.255')).toEqual(['0.0.0.0/0']);
+  });
+
+  it('covers exactly the range, whatever its ends', () => {
+    for (let i = 0; i < 200; i++) {
+      const first = (i * 7919) % 5000;
+      const last = first + ((i * 104729) % 3000);
+      const blocks = rangeToCidrs(first, last).map(parseCidr);
+      let next = first;
+      for (const b of blocks) {
+        expect(b.network).toBe(next);
+        next += b.size;
+      }
+      expect(next).toBe(last + 1);
+    }
   });
 });

@@ -54,3 +54,17 @@ export function isIPv4(text: string): boolean {
     return false;
   }
 }
+
+/** The fewest CIDRs covering exactly the addresses first..last (integers, inclusive), in order. */
+export function rangeToCidrs(first: number, last: number): string[] {
+  const out: string[] = [];
+  let n = first;
+  while (n <= last) {
+    // The largest block aligned at n that does not pass last.
+    let size = 1;
+    while (size < 2 ** 32 && n % (size * 2) === 0 && n + size * 2 - 1 <= last) size *= 2;
+    out.push(`${intToIp(n)}/${32 - Math.log2(size)}`);
+    n += size;
+  }
+  return out;
+}

@@ -134,7 +134,7 @@ it('scales through the scale subresource: kubectl scale reaches the Deployment',
 
 it('rolls out a new image: Ready drops while rolling and returns when every instance runs it', async () => {
   const image = 'ghcr.io/stratus-examples/uploads:1.5.0';
-  await client.mergePatch(Apps, ns, 'uploads', { spec: { image } });
+  await client.patch(Apps, ns, 'uploads', { merge: { spec: { image } } });
   const seen = new Set<string>();
   const done = await eventually(async () => {
     const a = await getApp('uploads');
@@ -179,7 +179,7 @@ it('reports an image that cannot be pulled as Stalled, and recovers when it is f
   expect(condition(stalled, 'Ready')).toMatchObject({ status: 'False', reason: s.reason });
   expect(condition(stalled, 'Reconciling')).toBeUndefined();
 
-  await client.mergePatch(Apps, ns, 'broken', { spec: { image: 'ghcr.io/stratus-examples/tiny:1.0' } });
+  await client.patch(Apps, ns, 'broken', { merge: { spec: { image: 'ghcr.io/stratus-examples/tiny:1.0' } } });
   const fixed = await waitReady('broken');
   expect(condition(fixed, 'Stalled')).toBeUndefined();
 });
@@ -191,7 +191,7 @@ it("reports a rollout past the Deployment's progress deadline as Stalled, as the
   // Progressing condition (kubernetes#34458), so the deadline is shortened once it has one.
   await eventually(async () => (await client.tryGet<Deployment>(Deployments, ns, 'slow'))?.status?.conditions?.some((c) => c.type === 'Progressing'), 30_000, 'the rollout progressing');
   // Another actor shortens the deadline; Stratus does not own the field, so it stays.
-  await client.mergePatch(Deployments, ns, 'slow', { spec: { progressDeadlineSeconds: 3 } });
+  await client.patch(Deployments, ns, 'slow', { merge: { spec: { progressDeadlineSeconds: 3 } } });
   const stalled = await eventually(async () => {
     const a = await getApp('slow');
     return condition(a, 'Stalled')?.reason === 'ProgressDeadlineExceeded' ? a : undefined;
@@ -202,7 +202,7 @@ it("reports a rollout past the Deployment's progress deadline as Stalled, as the
   expect((await client.get<Deployment>(Deployments, ns, 'slow')).spec.progressDeadlineSeconds).toBe(3);
 
   // Dropping the delay (a field Stratus stated before and no longer does) reaches the Deployment and fixes the rollout.
-  await client.mergePatch(Apps, ns, 'slow', { spec: { healthCheck: { http: { path: '/ready', port: 8080 }, initialDelaySeconds: 0 } } });
+  await client.patch(Apps, ns, 'slow', { merge: { spec: { healthCheck: { http: { path: '/ready', port: 8080 }, initialDelaySeconds: 0 } } } });
   const fixed = await waitReady('slow');
   expect(condition(fixed, 'Stalled')).toBeUndefined();
   expect((await client.get<Deployment>(Deployments, ns, 'slow')).spec.template.spec.containers[0]!.readinessProbe?.initialDelaySeconds).toBeUndefined();
@@ -237,9 +237,9 @@ it('states resources as the apiserver stores them, so a steady state makes no AP
   // Another actor's annotation or label wakes the controller for every App and every child; nothing about them changed.
   // (Labels on the Deployments: an annotation there bumps the Deployment's generation, which is a new rollout to wait for.)
   const names = (await client.list<App>(Apps, { namespace: ns })).items.map((a) => a.metadata.name!);
-  for (const name of names) await client.mergePatch(Apps, ns, name, { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } });
-  for (const name of names) await client.mergePatch(Deployments, ns, name, { metadata: { labels: { 'example.com/touched': 'yes' } } });
-  await client.mergePatch(Services, ns, 'uploads', { metadata: { labels: { 'example.com/team': 'storage' } } });
+  for (const name of names) await client.patch(Apps, ns, name, { merge: { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } } });
+  for (const name of names) await client.patch(Deployments, ns, name, { merge: { metadata: { labels: { 'example.com/touched': 'yes' } } } });
+  await client.patch(Services, ns, 'uploads', { merge: { metadata: { labels: { 'example.com/team': 'storage' } } } });
   expect(await settled([operator])).toBe(before);
   // What other actors set stays.
   expect((await client.get<KubeObject>(Services, ns, 'uploads')).metadata.labels?.['example.com/team']).toBe('storage');

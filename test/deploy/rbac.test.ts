@@ -445,7 +445,7 @@ describe('the controllers running as the ServiceAccount', () => {
 
     // Restart: deletes the VMI and records an Event.
     const at = '2025-01-01T00:00:00Z';
-    await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { restartRequestedAt: at } });
+    await client.patch(VirtualMachines, ns, 'web-1', { merge: { spec: { restartRequestedAt: at } } });
     await eventually(async () => (await client.get<VirtualMachine>(VirtualMachines, ns, 'web-1')).status?.restartedAt === at, 60_000, 'restart done');
     const events = await kubectl(['-n', ns, 'get', 'events.events.k8s.io', '-o', 'jsonpath={.items[*].reason}']);
     expect(events.stdout).toContain('Restarting');
@@ -505,8 +505,8 @@ function scanControllers(): Set<string> {
     [new RegExp(`client\\.create${generic}\\(\\s*(\\w+)\\s*,`, 'g'), ['create']],
     [new RegExp(`client\\.update${generic}\\(\\s*(\\w+)\\s*,`, 'g'), ['update']],
     [new RegExp(`client\\.(?:delete|deleteIfExists)\\(\\s*(\\w+)\\s*,`, 'g'), ['delete']],
-    [new RegExp(`deleteExact${generic}\\([^,]+,\\s*(\\w+)\\s*,`, 'g'), ['delete']],
-    [new RegExp(`client\\.(?:mergePatch|jsonPatch|strategicMergePatch)${generic}\\(\\s*(\\w+)\\s*,`, 'g'), ['patch']],
+    [new RegExp(`client\\.deleteExact${generic}\\(\\s*(\\w+)\\s*,`, 'g'), ['delete']],
+    [new RegExp(`client\\.patch${generic}\\(\\s*(\\w+)\\s*,`, 'g'), ['patch']],
     [new RegExp(`client\\.(?:list|listAll)${generic}\\(\\s*(\\w+)\\s*[,)]`, 'g'), ['list']],
     [new RegExp(`client\\.(?:get|tryGet)${generic}\\(\\s*(\\w+)\\s*,`, 'g'), ['get']],
     [new RegExp(`(?:add|remove)Finalizer\\([^,]+,\\s*(\\w+)\\s*,`, 'g'), ['patch']],

@@ -85,7 +85,7 @@ it('writes KubeVirt defaults into the VM (firmware identity, machine type, archi
   expect(spec.domain.machine?.type).toBe('q35');
   expect(spec.architecture).toBe('amd64');
 
-  await client.mergePatch(KubeVirtVirtualMachines, ns, 'defaults', { spec: { runStrategy: 'Always' } });
+  await client.patch(KubeVirtVirtualMachines, ns, 'defaults', { merge: { spec: { runStrategy: 'Always' } } });
   const vmi = await eventually(() => client.tryGet<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, ns, 'defaults'), 30_000, 'the VMI');
   // The VMI keeps the VM's firmware identity and gains what virt-api's VMI mutator sets.
   expect(vmi.spec.domain.firmware?.uuid).toBe(spec.domain.firmware?.uuid);

@@ -196,10 +196,10 @@ it('hotplugs CPU sockets and memory into the running VMI, applied through a migr
   expect(before.spec.domain.cpu).toMatchObject({ sockets: 1, maxSockets: 4 });
   expect(before.spec.domain.memory).toMatchObject({ guest: '4Gi', maxGuest: '16Gi' });
   expect(before.status?.memory).toMatchObject({ guestAtBoot: '4Gi', guestCurrent: '4Gi' });
-  await client.jsonPatch(KubeVirtVirtualMachines, ns, 'grower', [
+  await client.patch(KubeVirtVirtualMachines, ns, 'grower', { json: [
     { op: 'replace', path: '/spec/template/spec/domain/cpu/sockets', value: 2 },
     { op: 'replace', path: '/spec/template/spec/domain/memory/guest', value: '8Gi' },
-  ]);
+  ] });
   const after = await eventually(async () => {
     const v = await vmiOf('grower');
     return v.status?.currentCPUTopology?.sockets === 2 && v.status.memory?.guestCurrent === '8Gi' && !condition(v, 'HotVCPUChange') && !condition(v, 'HotMemoryChange') ? v : undefined;
@@ -212,7 +212,7 @@ it('hotplugs CPU sockets and memory into the running VMI, applied through a migr
   const kv = await client.get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, ns, 'grower');
   expect(kv.status?.conditions?.find((c) => c.type === 'RestartRequired')).toBeUndefined();
   // Fewer sockets cannot go live.
-  await client.jsonPatch(KubeVirtVirtualMachines, ns, 'grower', [{ op: 'replace', path: '/spec/template/spec/domain/cpu/sockets', value: 1 }]);
+  await client.patch(KubeVirtVirtualMachines, ns, 'grower', { json: [{ op: 'replace', path: '/spec/template/spec/domain/cpu/sockets', value: 1 }] });
   await eventually(async () => {
     const v = await client.get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, ns, 'grower');
     return v.status?.conditions?.find((c) => c.type === 'RestartRequired' && c.message === 'Reduction of CPU socket count requires a restart');
@@ -229,10 +229,10 @@ it('hotplugs a declared volume through an attachment pod and unplugs it again', 
   await eventually(async () => (await client.get<PersistentVolumeClaim>(PersistentVolumeClaims, ns, 'extra')).status?.phase === 'Bound', 15_000, 'claim bound');
   await client.create(KubeVirtVirtualMachines, vm('plug'));
   const before = await running('plug');
-  await client.jsonPatch(KubeVirtVirtualMachines, ns, 'plug', [
+  await client.patch(KubeVirtVirtualMachines, ns, 'plug', { json: [
     { op: 'add', path: '/spec/template/spec/domain/devices/disks/-', value: { name: 'extra', disk: { bus: 'scsi' } } },
     { op: 'add', path: '/spec/template/spec/volumes/-', value: { name: 'extra', persistentVolumeClaim: { claimName: 'extra', hotpluggable: true } } },
-  ]);
+  ] });
   const plugged = await eventually(async () => {
     const v = await vmiOf('plug');
     return v.status?.volumeStatus?.find((s) => s.name === 'extra' && s.phase === 'Ready') ? v : undefined;
@@ -248,10 +248,10 @@ it('hotplugs a declared volume through an attachment pod and unplugs it again', 
   expect(kv.status?.conditions?.find((c) => c.type === 'RestartRequired')).toBeUndefined();
 
   const template = kv.spec.template.spec!;
-  await client.jsonPatch(KubeVirtVirtualMachines, ns, 'plug', [
+  await client.patch(KubeVirtVirtualMachines, ns, 'plug', { json: [
     { op: 'replace', path: '/spec/template/spec/domain/devices/disks', value: template.domain.devices.disks!.filter((d) => d.name !== 'extra') },
     { op: 'replace', path: '/spec/template/spec/volumes', value: template.volumes!.filter((v) => v.name !== 'extra') },
-  ]);
+  ] });
   await eventually(async () => {
     const v = await vmiOf('plug');
     return !v.spec.volumes?.some((x) => x.name === 'extra') && !v.status?.volumeStatus?.some((s) => s.name === 'extra');

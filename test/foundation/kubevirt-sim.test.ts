@@ -54,7 +54,7 @@ it('runs a VM with runStrategy Always until kubectl wait sees it Ready, then sto
   expect(vmi.status?.interfaces?.[0]?.ipAddress).toMatch(/^10\.244\./);
   expect(vmi.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'VirtualMachine', name: 'web', controller: true });
 
-  await client.mergePatch(KubeVirtVirtualMachines, ns, 'web', { spec: { runStrategy: 'Halted' } });
+  await client.patch(KubeVirtVirtualMachines, ns, 'web', { merge: { spec: { runStrategy: 'Halted' } } });
   const stopped = await eventually(async () => {
     const v = await client.get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, ns, 'web');
     return v.status?.printableStatus === 'Stopped' && v.status.created === false ? v : undefined;

@@ -34,7 +34,7 @@ it('binds a claim of the default class and grows it when its request grows', asy
   expect(bound.spec.storageClassName).toBe('stratus-sim');
   expect(bound.status?.capacity?.storage).toBe('1Gi');
 
-  await client.mergePatch(PersistentVolumeClaims, ns, 'data', { spec: { resources: { requests: { storage: '3Gi' } } } });
+  await client.patch(PersistentVolumeClaims, ns, 'data', { merge: { spec: { resources: { requests: { storage: '3Gi' } } } } });
   const grown = await eventually(async () => {
     const c = await client.get<PersistentVolumeClaim>(PersistentVolumeClaims, ns, 'data');
     return c.status?.capacity?.storage === '3Gi' ? c : undefined;

@@ -72,7 +72,7 @@ it('grows a running VM from 1 to 2 cores and 4 to 8 GiB live, on the same VMI, w
   expect(before.spec.domain.cpu).toMatchObject({ sockets: 1, cores: 1, maxSockets: 4 });
   expect(before.spec.domain.memory).toMatchObject({ guest: '4Gi', maxGuest: '16Gi' });
 
-  await client.mergePatch(VirtualMachines, ns, 'grow', { spec: { cpu: { cores: 2 }, memory: '8Gi' } });
+  await client.patch(VirtualMachines, ns, 'grow', { merge: { spec: { cpu: { cores: 2 }, memory: '8Gi' } } });
   const grown = await eventually(async () => {
     const v = await get('grow');
     return ready(v) && v.status?.liveUpdates?.includes('spec.cpu') && v.status.liveUpdates.includes('spec.memory') ? v : undefined;
@@ -92,7 +92,7 @@ it('grows a running VM from 1 to 2 cores and 4 to 8 GiB live, on the same VMI, w
 });
 
 it('keeps what cannot go live — fewer cores, another root disk — as pending changes, not errors', async () => {
-  await client.mergePatch(VirtualMachines, ns, 'grow', { spec: { cpu: { cores: 1 }, rootDisk: { image: 'quay.io/containerdisks/fedora:42' } } });
+  await client.patch(VirtualMachines, ns, 'grow', { merge: { spec: { cpu: { cores: 1 }, rootDisk: { image: 'quay.io/containerdisks/fedora:42' } } } });
   const pending = await eventually(async () => {
     const v = await get('grow');
     return v.status?.pendingChanges?.length === 2 && v.status.observedGeneration === v.metadata.generation ? v : undefined;
@@ -102,7 +102,7 @@ it('keeps what cannot go live — fewer cores, another root disk — as pending 
   expect(findCondition(pending.status?.conditions, 'Stalled')).toBeUndefined();
   // A restart applies them.
   const at = now();
-  await client.mergePatch(VirtualMachines, ns, 'grow', { spec: { restartRequestedAt: at } });
+  await client.patch(VirtualMachines, ns, 'grow', { merge: { spec: { restartRequestedAt: at } } });
   const restarted = await eventually(async () => {
     const v = await get('grow');
     return v.status?.restartedAt === at && ready(v) && !v.status.pendingChanges ? v : undefined;
@@ -117,7 +117,7 @@ it('adds a data disk to a running VM and removes it again, live', async () => {
   await readyVm('disks');
   const before = await vmiOf('disks');
 
-  await client.mergePatch(VirtualMachines, ns, 'disks', { spec: { disks: [{ name: 'scratch', volume: 'scratch' }] } });
+  await client.patch(VirtualMachines, ns, 'disks', { merge: { spec: { disks: [{ name: 'scratch', volume: 'scratch' }] } } });
   const added = await eventually(async () => {
     const v = await get('disks');
     return ready(v) && v.status?.liveUpdates?.includes('spec.disks') ? v : undefined;
@@ -127,7 +127,7 @@ it('adds a data disk to a running VM and removes it again, live', async () => {
   expect(plugged.metadata.uid).toBe(before.metadata.uid);
   expect(plugged.status?.volumeStatus?.find((s) => s.name === 'scratch')).toMatchObject({ phase: 'Ready', hotplugVolume: expect.anything() });
 
-  await client.mergePatch(VirtualMachines, ns, 'disks', { spec: { disks: null } });
+  await client.patch(VirtualMachines, ns, 'disks', { merge: { spec: { disks: null } } });
   await eventually(async () => {
     const vmi = await vmiOf('disks');
     return !vmi.spec.volumes?.some((v) => v.name === 'scratch') && !vmi.status?.volumeStatus?.some((s) => s.name === 'scratch') ? vmi : undefined;
@@ -144,7 +144,7 @@ it('adds a secondary interface to a running VM and removes it again, live', asyn
   await readyVm('nics');
   const before = await vmiOf('nics');
 
-  await client.mergePatch(VirtualMachines, ns, 'nics', { spec: { networks: [{ name: 'default' }, { name: 'side', network: 'side' }] } });
+  await client.patch(VirtualMachines, ns, 'nics', { merge: { spec: { networks: [{ name: 'default' }, { name: 'side', network: 'side' }] } } });
   const added = await eventually(async () => {
     const v = await get('nics');
     return ready(v) && v.status?.liveUpdates?.includes('spec.networks') ? v : undefined;
@@ -153,7 +153,7 @@ it('adds a secondary interface to a running VM and removes it again, live', asyn
   expect(added.status?.interfaces?.map((i) => i.name)).toEqual(['default', 'side']);
   expect((await vmiOf('nics')).metadata.uid).toBe(before.metadata.uid);
 
-  await client.mergePatch(VirtualMachines, ns, 'nics', { spec: { networks: [{ name: 'default' }] } });
+  await client.patch(VirtualMachines, ns, 'nics', { merge: { spec: { networks: [{ name: 'default' }] } } });
   const removed = await eventually(async () => {
     const v = await get('nics');
     return ready(v) && !v.status?.liveUpdates && v.status?.interfaces?.length === 1 ? v : undefined;
@@ -169,7 +169,7 @@ it('moves a VM once when migrateRequestedAt changes, and reports the move', asyn
   await readyVm('mover');
   const before = await vmiOf('mover');
   const at = now();
-  await client.mergePatch(VirtualMachines, ns, 'mover', { spec: { migrateRequestedAt: at } });
+  await client.patch(VirtualMachines, ns, 'mover', { merge: { spec: { migrateRequestedAt: at } } });
   const moved = await eventually(async () => {
     const v = await get('mover');
     return v.status?.migratedAt === at && ready(v) ? v : undefined;
@@ -194,7 +194,7 @@ it('says why a VM cannot move, in KubeVirt’s words, and does not try', async (
   const running = await readyVm('stay');
   expect(findCondition(running.status?.conditions, 'LiveMigratable')).toMatchObject({ status: 'False', reason: 'DisksNotLiveMigratable', message: expect.stringContaining('is not shared') });
   const at = now();
-  await client.mergePatch(VirtualMachines, ns, 'stay', { spec: { migrateRequestedAt: at } });
+  await client.patch(VirtualMachines, ns, 'stay', { merge: { spec: { migrateRequestedAt: at } } });
   await eventually(async () => (await get('stay')).status?.migratedAt === at, 30_000, 'the request handled');
   expect((await client.list<VirtualMachineInstanceMigration>(VirtualMachineInstanceMigrations, { namespace: ns })).items.filter((m) => m.spec.vmiName === 'stay')).toEqual([]);
   const events = await kubectl(['-n', ns, 'get', 'events.events.k8s.io', '--field-selector', 'regarding.name=stay', '-o', 'jsonpath={.items[*].note}']);
@@ -203,6 +203,6 @@ it('says why a VM cannot move, in KubeVirt’s words, and does not try', async (
 
 it('makes no writes at rest after all of it', async () => {
   const before = await settled([operator]);
-  for (const name of ['grow', 'disks', 'nics', 'mover', 'stay']) await client.mergePatch(VirtualMachines, ns, name, { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } });
+  for (const name of ['grow', 'disks', 'nics', 'mover', 'stay']) await client.patch(VirtualMachines, ns, name, { merge: { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } } });
   expect(await settled([operator])).toBe(before);
 });

@@ -60,7 +60,7 @@ async function onTheNode(vms: VirtualMachine[]): Promise<void> {
       const got = await get(v.metadata.name!);
       return ready(got) && (got.status?.readyReplicas ?? 0) === (v.spec.replicas ?? 1);
     }, 60_000, `${v.metadata.name} ready`);
-    await client.mergePatch(VirtualMachines, ns, v.metadata.name!, { spec: { nodeSelector: null } });
+    await client.patch(VirtualMachines, ns, v.metadata.name!, { merge: { spec: { nodeSelector: null } } });
   }
   for (const v of vms) {
     await eventually(async () => {
@@ -113,7 +113,7 @@ it('moves a VM that can migrate, restarts one that cannot, and is held exactly a
   expect(findCondition(holder.status?.conditions, 'LiveMigratable')).toMatchObject({ status: 'False', reason: 'DisksNotLiveMigratable', message: expect.stringContaining('holder-root') });
 
   // Its owner stops it: the drain goes through.
-  await client.mergePatch(VirtualMachines, ns, 'holder', { spec: { powerState: 'Stopped' } });
+  await client.patch(VirtualMachines, ns, 'holder', { merge: { spec: { powerState: 'Stopped' } } });
   const drained = await kubectl(drainArgs('60s'));
   expect(drained.code).toBe(0);
   expect(drained.stdout).toContain(`node/${node} drained`);

@@ -64,7 +64,7 @@ it('restarts a group one member at a time when restartRequestedAt changes', asyn
   const before = new Map((await client.list<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items.map((v) => [v.metadata.name!, v.metadata.uid]));
   expect(before.size).toBe(5);
   const requested = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  await client.mergePatch(VirtualMachines, ns, 'workers', { spec: { restartRequestedAt: requested } });
+  await client.patch(VirtualMachines, ns, 'workers', { merge: { spec: { restartRequestedAt: requested } } });
   let mostDown = 0;
   let sawRestarting = false;
   const done = await eventually(async () => {
@@ -97,7 +97,7 @@ it('restarts a group one member at a time when restartRequestedAt changes', asyn
 });
 
 it('stops and starts every member with the group', async () => {
-  await client.mergePatch(VirtualMachines, ns, 'workers', { spec: { powerState: 'Stopped' } });
+  await client.patch(VirtualMachines, ns, 'workers', { merge: { spec: { powerState: 'Stopped' } } });
   const stopped = await eventually(async () => {
     const v = await client.get<VirtualMachine>(VirtualMachines, ns, 'workers');
     return v.status?.phase === 'Stopped' && findCondition(v.status.conditions, 'Ready')?.status === 'True' ? v : undefined;
@@ -105,7 +105,7 @@ it('stops and starts every member with the group', async () => {
   expect(findCondition(stopped.status?.conditions, 'Ready')?.message).toBe('5 VMs, all stopped as requested');
   expect((await client.list(KubeVirtVirtualMachineInstances, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items).toEqual([]);
 
-  await client.mergePatch(VirtualMachines, ns, 'workers', { spec: { powerState: 'Running' } });
+  await client.patch(VirtualMachines, ns, 'workers', { merge: { spec: { powerState: 'Running' } } });
   await eventually(async () => {
     const v = await client.get<VirtualMachine>(VirtualMachines, ns, 'workers');
     return v.status?.readyReplicas === 5 && findCondition(v.status.conditions, 'Ready')?.status === 'True';
@@ -172,7 +172,7 @@ it('waits for a Volume that does not exist yet and starts once it is ready', asy
 });
 
 it('grows a Volume: Resizing until the claim has the new capacity', async () => {
-  await client.mergePatch(Volumes, ns, 'late-root', { spec: { size: '4Gi' } });
+  await client.patch(Volumes, ns, 'late-root', { merge: { spec: { size: '4Gi' } } });
   await eventually(async () => (await client.get<Volume>(Volumes, ns, 'late-root')).status?.phase === 'Resizing', 20_000, 'Resizing');
   const grown = await eventually(async () => {
     const v = await client.get<Volume>(Volumes, ns, 'late-root');

@@ -62,7 +62,7 @@ it('makes the VM example Ready with its disk, network and fixed address in KubeV
   expect(template.volumes).toEqual(expect.arrayContaining([{ name: 'rootdisk', persistentVolumeClaim: { claimName: 'web-1-root' } }]));
   expect(template.networks).toEqual([{ name: 'default', pod: {} }, { name: 'backend', multus: { networkName: `${ns}/backend.vm` } }]);
   expect(template.domain.cpu?.cores).toBe(2);
-  // The network data is in Stratus's cloud-init Secret, which KubeVirt reads through networkDataSecretRef.
+  // The network data is in Stratus's cloud-init Secret (never inline: interfaces come and go live), which KubeVirt reads through networkDataSecretRef.
   const cloudInit = template.volumes?.find((v) => v.name === 'cloudinitdisk')?.cloudInitNoCloud;
   expect(cloudInit).toEqual({ secretRef: { name: 'web-1-cloud-init' }, networkDataSecretRef: { name: 'web-1-cloud-init' } });
   const secret = await client.get<KubeObject & { data: Record<string, string> }>(Secrets, ns, 'web-1-cloud-init');
@@ -73,8 +73,9 @@ it('makes the VM example Ready with its disk, network and fixed address in KubeV
   expect(status.ipAddresses).toContain('192.168.50.10');
   const alloc = await client.get<IPAllocation>(IPAllocations, ns, 'backend.192.168.50.10');
   expect(alloc.spec.owner).toMatchObject({ kind: 'VirtualMachine', name: 'web-1', interface: 'backend' });
-  const network = await get<Network>(Networks, 'backend');
-  expect(network.status).toMatchObject({ allocated: 1, free: 89, networkAttachmentDefinition: 'backend' });
+  // The Network counts its addresses a moment later: allocations are gathered (controllers/network/controller.ts).
+  await eventually(async () => (await get<Network>(Networks, 'backend')).status?.allocated === 1, 20_000, "the Network's count of addresses");
+  expect((await get<Network>(Networks, 'backend')).status).toMatchObject({ allocated: 1, free: 89, networkAttachmentDefinition: 'backend' });
   expect((await client.get(NetworkAttachmentDefinitions, ns, 'backend')).spec).toMatchObject({ config: expect.stringContaining('"exclude":["192.168.50.1/32","192.168.50.10/32"]') });
   // The VM attachment has no IPAM: the guest's address is Stratus's, no second lease for the launcher pod.
   const vmNad = await client.get<KubeObject & { spec: { config: string } }>(NetworkAttachmentDefinitions, ns, 'backend.vm');
@@ -84,7 +85,7 @@ it('makes the VM example Ready with its disk, network and fixed address in KubeV
 });
 
 it('stops and starts with powerState, restarts once on restartRequestedAt, and lists pending changes', async () => {
-  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { powerState: 'Stopped' } });
+  await client.patch(VirtualMachines, ns, 'web-1', { merge: { spec: { powerState: 'Stopped' } } });
   const stopped = await eventually(async () => {
     const v = await get<VirtualMachine>(VirtualMachines, 'web-1');
     return v.status?.phase === 'Stopped' && ready(v) ? v : undefined;
@@ -92,12 +93,12 @@ it('stops and starts with powerState, restarts once on restartRequestedAt, and l
   expect(findCondition(stopped.status?.conditions, 'Ready')?.reason).toBe('Stopped');
   expect((await get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, 'web-1')).spec.runStrategy).toBe('Halted');
 
-  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { powerState: 'Running' } });
+  await client.patch(VirtualMachines, ns, 'web-1', { merge: { spec: { powerState: 'Running' } } });
   await eventually(async () => (await get<VirtualMachine>(VirtualMachines, 'web-1')).status?.phase === 'Running', 30_000, 'VM running again');
   const before = await get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, 'web-1');
 
   const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { restartRequestedAt: at } });
+  await client.patch(VirtualMachines, ns, 'web-1', { merge: { spec: { restartRequestedAt: at } } });
   const restarted = await eventually(async () => {
     const v = await get<VirtualMachine>(VirtualMachines, 'web-1');
     return v.status?.restartedAt === at && v.status.phase === 'Running' && ready(v) ? v : undefined;
@@ -109,7 +110,7 @@ it('stops and starts with powerState, restarts once on restartRequestedAt, and l
   expect((await get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, 'web-1')).metadata.uid).toBe(after.metadata.uid);
   expect(restarted.status?.pendingChanges).toBeUndefined();
 
-  await client.mergePatch(VirtualMachines, ns, 'web-1', { spec: { cpu: { cores: 4 } } });
+  await client.patch(VirtualMachines, ns, 'web-1', { merge: { spec: { cpu: { cores: 4 } } } });
   const pending = await eventually(async () => {
     const v = await get<VirtualMachine>(VirtualMachines, 'web-1');
     return v.status?.pendingChanges?.length ? v : undefined;
@@ -164,7 +165,7 @@ it('makes no API writes in steady state, even when woken', async () => {
     [Volumes, ['web-1-root']],
     [Networks, ['backend']],
   ] as const) {
-    for (const name of names) await client.mergePatch(type, ns, name, { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } });
+    for (const name of names) await client.patch(type, ns, name, { merge: { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } } });
   }
   expect(await settled([operator])).toBe(before);
 });

@@ -84,7 +84,7 @@ it('moves exactly once when killed while the move runs, even if KubeVirt cleans 
   const first = await vmi();
 
   const at = now();
-  await client.mergePatch(VirtualMachines, ns, 'traveller', { spec: { migrateRequestedAt: at } });
+  await client.patch(VirtualMachines, ns, 'traveller', { merge: { spec: { migrateRequestedAt: at } } });
   const [move] = await eventually(async () => {
     const found = await requestedMoves(at);
     return found.length && found[0]!.status?.phase === 'Running' ? found : undefined;
@@ -121,7 +121,7 @@ it('moves exactly once when killed while the move runs, even if KubeVirt cleans 
 it('moves exactly once when killed right after the request', async () => {
   const before = await vmi();
   const at = now();
-  await client.mergePatch(VirtualMachines, ns, 'traveller', { spec: { migrateRequestedAt: at } });
+  await client.patch(VirtualMachines, ns, 'traveller', { merge: { spec: { migrateRequestedAt: at } } });
   await kill();
   start();
   const moved = await eventually(async () => {

@@ -72,7 +72,7 @@ it('recovers from a stalled watch, an apiserver restart and a compacted resource
     // The connection goes silent; meanwhile the world changes.
     proxy.freeze();
     await direct.create(ConfigMaps, cm('d', '1'));
-    await direct.mergePatch(ConfigMaps, 'resilience', 'a', { data: { value: '2' } });
+    await direct.patch(ConfigMaps, 'resilience', 'a', { merge: { data: { value: '2' } } });
     await direct.delete(ConfigMaps, 'resilience', 'b');
     await eventually(async () => informer.stats.stalls >= 1, 10_000, 'the watchdog to notice the stall');
 

@@ -1,9 +1,9 @@
-// A reconcile that writes status is not woken by its own write, and a
-// reconcile that changes nothing makes no API write at all.
+// A reconcile that writes status is not woken by its own write, a reconcile
+// that changes nothing makes no API write at all, and progress settles.
 import { CustomResourceDefinitions } from '../../pkg/kube/resources.js';
 import { installCrds } from '../../pkg/apply/crds.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
+import { SettlingStatusWriter, writeStatus } from '../../pkg/runtime/client/status-writer.js';
 import { summarize } from '../../pkg/runtime/conditions/conditions.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueObject } from '../../pkg/runtime/handler/handlers.js';
@@ -97,7 +97,7 @@ it('is not woken by its own status write and writes nothing when nothing changed
     await sleep(1500);
     expect({ reconciles, writes }).toEqual({ reconciles: 1, writes: 1 });
 
-    await client.mergePatch(Widgets, ns, 'w', { spec: { size: 2 } });
+    await client.patch(Widgets, ns, 'w', { merge: { spec: { size: 2 } } });
     await eventually(async () => writes === 2, 20_000, 'second status write');
     await sleep(1500);
     expect({ reconciles, writes }).toEqual({ reconciles: 2, writes: 2 });
@@ -109,6 +109,62 @@ it('is not woken by its own status write and writes nothing when nothing changed
     await sleep(200);
     expect(writes).toBe(2);
     expect(await patchRequests(manager)).toBe(patchesBefore);
+  } finally {
+    stop.abort();
+    await running;
+  }
+});
+
+it('settles a burst of progress into one write of the latest, and writes readiness at once', async () => {
+  const manager = new Manager({ kubeConfig: testKubeConfig(), namespace: ns });
+  const statuses = new SettlingStatusWriter(manager.client);
+  const writes: { size: number; at: number }[] = [];
+  const held: number[] = [];
+  const controller = new Controller({
+    name: 'settling-widgets',
+    reconciler: {
+      reconcile: async (req) => {
+        // The first test's widget shares the namespace; this one watches only its own.
+        const widget = req.name === 'burst' ? manager.cache.get<KubeObject & { spec: { size: number } }>(Widgets, req.namespace, req.name) : undefined;
+        if (!widget) return;
+        const size = widget.spec.size;
+        // Sizes below 10 are steps on the way; 10 is done.
+        const state = size >= 10 ? 'ready' : 'progressing';
+        const status = {
+          observedGeneration: widget.metadata.generation,
+          size,
+          conditions: summarize((widget.status as { conditions?: [] } | undefined)?.conditions, { state, reason: state === 'ready' ? 'Sized' : 'Growing', message: `size ${size}` }, widget.metadata.generation),
+        };
+        const result = await statuses.write(Widgets, widget, status);
+        if (result.written) writes.push({ size, at: performance.now() });
+        if (result.requeueAfterMs !== undefined) held.push(size);
+        return result;
+      },
+    },
+  });
+  controller.watch(manager.cache.informer(Widgets), enqueueObject, specOrMetadataChanged);
+  manager.add(controller);
+  const stop = new AbortController();
+  const running = manager.start(stop.signal);
+  try {
+    await client.create(Widgets, { apiVersion: `${Widgets.group}/v1`, kind: 'Widget', metadata: { name: 'burst', namespace: ns }, spec: { size: 1 } });
+    // A status-less object's first report is written at once (kstatus would read it as current).
+    await eventually(async () => writes.length === 1, 20_000, 'first status write');
+    const burst = performance.now();
+    for (const size of [2, 3, 4]) await client.patch(Widgets, ns, 'burst', { merge: { spec: { size } } });
+    await eventually(async () => writes.length === 2, 20_000, 'the settled write');
+    expect(writes[1]!.size).toBe(4);
+    // Held for the step time (2 s) from the first change of the burst, and not much longer.
+    expect(writes[1]!.at - burst).toBeGreaterThanOrEqual(1_900);
+    expect(writes[1]!.at - burst).toBeLessThan(8_000);
+
+    // Readiness is written by the first reconcile that sees it, never held.
+    await client.patch(Widgets, ns, 'burst', { merge: { spec: { size: 10 } } });
+    await eventually(async () => writes.length === 3, 20_000, 'the Ready write');
+    expect(writes[2]!.size).toBe(10);
+    expect(held).not.toContain(10);
+    expect(held.length).toBeGreaterThan(0);
+    expect(((await client.get(Widgets, ns, 'burst')).status as { size: number }).size).toBe(10);
   } finally {
     stop.abort();
     await running;

@@ -90,7 +90,7 @@ it('agrees with the HorizontalPodAutoscaler on a load step up and down', async (
   const up = await settledTogether(150_000);
   expect(up).toBe(7);
 
-  await client.mergePatch(ConfigMaps, ns, 'stratus-sim-load', { data: { hpa: '40m app=by-hpa', scaler: '40m app=by-scaler' } });
+  await client.patch(ConfigMaps, ns, 'stratus-sim-load', { merge: { data: { hpa: '40m app=by-hpa', scaler: '40m app=by-scaler' } } });
   await eventually(async () => (await replicas('by-hpa')) < up && (await replicas('by-scaler')) < up, 90_000, 'both scaling down');
   const down = await settledTogether(120_000);
   expect(down).toBe(1);

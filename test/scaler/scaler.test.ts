@@ -133,18 +133,18 @@ it('scales to zero after the cooldown and back up when work arrives', async () =
     }),
   );
   // The polling interval is 30 s: the changes below are acted on because the ConfigMap changes.
-  await client.mergePatch(ConfigMaps, ns, 'jobs', { metadata: { annotations: { nudge: '1' } } });
+  await client.patch(ConfigMaps, ns, 'jobs', { merge: { metadata: { annotations: { nudge: '1' } } } });
   await sleep(3500);
-  await client.mergePatch(ConfigMaps, ns, 'jobs', { metadata: { annotations: { nudge: '2' } } });
+  await client.patch(ConfigMaps, ns, 'jobs', { merge: { metadata: { annotations: { nudge: '2' } } } });
   await eventually(async () => (await replicasOf('jobs')) === 0, 20_000, 'scaled to zero');
   const idle = await client.get<Scaler>(Scalers, ns, 'jobs');
   expect(findCondition(idle.status?.conditions, 'Active')?.status).toBe('False');
 
   const wokenAt = Date.now();
-  await client.mergePatch(ConfigMaps, ns, 'jobs', { data: { pending: '12' } });
+  await client.patch(ConfigMaps, ns, 'jobs', { merge: { data: { pending: '12' } } });
   await eventually(async () => (await replicasOf('jobs')) >= 1, 10_000, 'woken from zero');
   expect(Date.now() - wokenAt).toBeLessThan(5_000);
-  await client.mergePatch(ConfigMaps, ns, 'jobs', { metadata: { annotations: { nudge: '3' } } });
+  await client.patch(ConfigMaps, ns, 'jobs', { merge: { metadata: { annotations: { nudge: '3' } } } });
   await eventually(async () => (await replicasOf('jobs')) === 3, 20_000, 'scaled to 3 for 12 jobs');
 }, 90_000);
 
@@ -230,10 +230,10 @@ it('adds and removes VMs of a VM group on CPU, counting new VMs only after their
   });
   const vmReplicas = async () => (await client.get<VirtualMachine>(VirtualMachines, ns, 'workers')).spec.replicas;
   // Each VM's launcher requests 100m; 300m over the group is 150% → 3 VMs' worth… capped by the policies at 4.
-  await client.mergePatch(ConfigMaps, ns, 'stratus-sim-load', { data: { workers: '600m stratus.dev/virtualmachine=workers' } });
+  await client.patch(ConfigMaps, ns, 'stratus-sim-load', { merge: { data: { workers: '600m stratus.dev/virtualmachine=workers' } } });
   await eventually(async () => (await vmReplicas()) === 4, 60_000, 'scaled out to 4 VMs');
   await eventually(async () => (await client.get<VirtualMachine>(VirtualMachines, ns, 'workers')).status?.readyReplicas === 4, 60_000, '4 VMs ready');
-  await client.mergePatch(ConfigMaps, ns, 'stratus-sim-load', { data: { workers: '20m stratus.dev/virtualmachine=workers' } });
+  await client.patch(ConfigMaps, ns, 'stratus-sim-load', { merge: { data: { workers: '20m stratus.dev/virtualmachine=workers' } } });
   await eventually(async () => (await vmReplicas()) === 1, 60_000, 'scaled in to 1 VM');
   await eventually(async () => (await client.list(KubeVirtVirtualMachines, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items.length === 1, 60_000, 'one KubeVirt VM left');
 }, 180_000);
@@ -261,11 +261,11 @@ it('scales an App on CPU through its scale subresource, following a load step up
   });
   const appReplicas = async () => (await client.get<App>(Apps, ns, 'web')).spec.replicas;
   // 400m across the pods is 4 pods' worth at 50% of 100m each… but at most 2 more every 5 s.
-  await client.mergePatch(ConfigMaps, ns, 'stratus-sim-load', { data: { web: '400m stratus.dev/app=web' } });
+  await client.patch(ConfigMaps, ns, 'stratus-sim-load', { merge: { data: { web: '400m stratus.dev/app=web' } } });
   await eventually(async () => (await appReplicas()) === 3, 30_000, 'first step: 3');
   await eventually(async () => (await appReplicas()) === 6, 40_000, 'second step: 6 (400m spread thinner keeps it above target… up to max)');
   expect((await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'sapp/web', '--timeout=60s'])).code).toBe(0);
-  await client.mergePatch(ConfigMaps, ns, 'stratus-sim-load', { data: { web: '40m stratus.dev/app=web' } });
+  await client.patch(ConfigMaps, ns, 'stratus-sim-load', { merge: { data: { web: '40m stratus.dev/app=web' } } });
   await eventually(async () => (await appReplicas()) === 1, 60_000, 'back to 1');
   const events = await kubectl(['-n', ns, 'get', 'events', '--field-selector', 'involvedObject.name=web,involvedObject.kind=Scaler', '-o', 'jsonpath={.items[*].reason}']);
   expect(events.stdout).toContain('SuccessfulRescale');

@@ -1,22 +1,13 @@
-// Restart safety and history pruning: persisted (JSON) history must carry all
-// the state, and pruning it must not change any decision upstream would make.
+// The working history the algorithm hands back carries all its state as plain
+// JSON, and pruning it changes no decision upstream would make. (What status
+// keeps of it, and restarts from that, are in ../persisted-history.test.ts.)
 
+import { seededRandom } from '../../../test/support/random.js';
 import type { ScalerHistory } from './history.js';
 import { evaluateHpa } from './hpa.js';
 import { evaluateScaler, type ScalerInput, type ScalerResult } from './scaler.js';
 import { NOW, SECOND, cpuUsages, cpuUtilization, external, externalAverage, pods } from '../../../test/support/scaler-fixtures.js';
 import type { Behavior, MetricSpec, ScalingPolicy, SelectPolicy } from './types.js';
-
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('restart safety', () => {
   // CPU per pod over time, and a queue that drains to zero and comes back.
@@ -189,7 +180,7 @@ describe('pruned history against upstream bookkeeping', () => {
   // Seeds 34, 49 and 52 catch a pruning that drops every uncountable event of both directions:
   // it reorders upstream's slots and later keeps a different event.
   it.each([...Array.from({ length: 30 }, (_, i) => i + 1), 34, 49, 52, 103, 133])('random run %i takes the same decisions', (seed) => {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const up = randomRules(next, [0, 0, 30, 90][Math.floor(next() * 4)]!);
     const down = randomRules(next, [0, 60, 300][Math.floor(next() * 3)]!);
     const behavior: Behavior = {

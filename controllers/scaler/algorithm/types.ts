@@ -3,6 +3,19 @@
 // milliseconds since the epoch; the algorithm never reads the clock.
 
 import type { Quantity } from '../../../pkg/kube/quantity.js';
+import type {
+  CrossVersionObjectReference,
+  LabelSelector,
+  MetricIdentifier,
+  MetricTarget,
+  ScalingBehavior as Behavior,
+  ScalingPolicy,
+  ScalingRules,
+} from '../../../pkg/api/types.generated.js';
+
+// The shapes the Scaler's API already defines, under the names the HPA uses.
+export type { Behavior, CrossVersionObjectReference, LabelSelector, MetricIdentifier, MetricTarget, ScalingPolicy, ScalingRules };
+export type SelectPolicy = NonNullable<ScalingRules['selectPolicy']>;
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
@@ -28,38 +41,6 @@ export interface PodInfo {
   sidecarContainers?: ContainerInfo[];
   /** Pod-level requests (spec.resources.requests); used instead of container sums when the resource is set here. */
   podRequests?: Readonly<Record<string, Quantity>>;
-}
-
-export interface LabelSelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-
-export interface LabelSelector {
-  matchLabels?: Readonly<Record<string, string>>;
-  matchExpressions?: LabelSelectorRequirement[];
-}
-
-export interface MetricIdentifier {
-  name: string;
-  selector?: LabelSelector;
-}
-
-export type MetricTargetType = 'Utilization' | 'Value' | 'AverageValue';
-
-/** autoscaling/v2 MetricTarget: like the HPA, the code looks at which field is set. */
-export interface MetricTarget {
-  type: MetricTargetType;
-  value?: Quantity;
-  averageValue?: Quantity;
-  averageUtilization?: number;
-}
-
-export interface CrossVersionObjectReference {
-  apiVersion?: string;
-  kind: string;
-  name: string;
 }
 
 /** Stratus extension: a metric's value above this activates a scaler at zero replicas (KEDA-style). */
@@ -138,28 +119,6 @@ export type MetricValue =
   | { kind: 'pods'; values: PodMetricValue[] }
   | { kind: 'object'; value: Quantity; timestamp?: number }
   | { kind: 'external'; values: Quantity[]; timestamp?: number };
-
-export type ScalingPolicyType = 'Pods' | 'Percent';
-export type SelectPolicy = 'Max' | 'Min' | 'Disabled';
-
-export interface ScalingPolicy {
-  type: ScalingPolicyType;
-  value: number;
-  periodSeconds: number;
-}
-
-export interface ScalingRules {
-  stabilizationWindowSeconds?: number;
-  selectPolicy?: SelectPolicy;
-  policies?: ScalingPolicy[];
-  /** Per-direction usage-ratio tolerance (HPAConfigurableTolerance); defaults to the global tolerance. */
-  tolerance?: Quantity;
-}
-
-export interface Behavior {
-  scaleUp?: ScalingRules;
-  scaleDown?: ScalingRules;
-}
 
 /** kube-controller-manager flags of the HPA controller. */
 export interface HpaConfig {

@@ -77,11 +77,6 @@ export function integer(o: Common & Pick<Schema, 'minimum' | 'maximum' | 'format
   return withRules({ type: 'integer', format: 'int32', ...rest }, rules);
 }
 
-export function number(o: Common & Pick<Schema, 'minimum' | 'maximum'> = {}): Schema {
-  const { rules, ...rest } = o;
-  return withRules({ type: 'number', ...rest }, rules);
-}
-
 export function boolean(o: Common = {}): Schema {
   const { rules, ...rest } = o;
   return withRules({ type: 'boolean', ...rest }, rules);

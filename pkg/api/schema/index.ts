@@ -10,6 +10,5 @@ import { volume } from './volume.js';
 
 export const kinds: KindDefinition[] = [virtualMachine, volume, network, app, scaler, ipAllocation, networkSegment];
 
-export { group, version, apiVersion } from './common.js';
+export { group, apiVersion } from './common.js';
 export type { KindDefinition } from './kind.js';
-export type { Schema, Rule } from './builder.js';

@@ -66,11 +66,4 @@ export const readyColumn: PrinterColumn = {
   description: 'Whether the object matches its spec',
 };
 
-export const statusColumn: PrinterColumn = {
-  name: 'Status',
-  type: 'string',
-  jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
-  description: 'Why it is (not) ready',
-};
-
 export const ageColumn: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };

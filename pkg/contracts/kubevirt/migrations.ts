@@ -1,10 +1,8 @@
 // VirtualMachineInstanceMigrations: the labels, annotations and finalizer
 // KubeVirt puts on them and on the pods they make (kubevirt.io/api core/v1
-// types.go), their phases, and small readers over them.
+// types.go), and small readers over them.
 import type { VirtualMachineInstanceMigration } from './generated/virtual-machine-instance-migration.js';
 
-/** On a migration (set by virt-api's mutating webhook): the VMI it moves. */
-export const migrationVmiLabel = 'kubevirt.io/vmi-name';
 /** virt-api's finalizer on every migration; virt-controller removes it once the migration is final. */
 export const migrationFinalizer = 'kubevirt.io/migrationJobFinalize';
 /** On a migration's target pod: the migration's uid. */
@@ -21,10 +19,6 @@ export const workloadUpdateMigrationAnnotation = 'kubevirt.io/workloadUpdateMigr
 export const unschedulableTimeoutAnnotation = 'kubevirt.io/migrationUnschedulablePodTimeoutSeconds';
 /** On a migration: how long its target pod may stay pending for any reason (default 900). */
 export const pendingTimeoutAnnotation = 'kubevirt.io/migrationPendingPodTimeoutSeconds';
-
-/** v1.VirtualMachineInstanceMigrationPhase, in the order a migration goes through them. */
-export const migrationPhases = ['Pending', 'Scheduling', 'Scheduled', 'PreparingTarget', 'TargetReady', 'Running', 'Succeeded', 'Failed'] as const;
-export type MigrationPhase = (typeof migrationPhases)[number];
 
 export function isMigrationFinal(m: VirtualMachineInstanceMigration): boolean {
   return m.status?.phase === 'Succeeded' || m.status?.phase === 'Failed';

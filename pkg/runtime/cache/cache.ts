@@ -2,13 +2,11 @@
 // controller of a manager, read through get/list/byIndex.
 import type { Logger } from 'winston';
 import type { Client } from '../client/client.js';
-import type { GroupVersionResource } from '../../meta/resource.js';
+import type { ResourceType } from '../../meta/resource.js';
 import { objectKey } from '../../meta/resource.js';
 import { selectorMatcher, stringSelectorMatcher, type LabelSelector } from '../../meta/labels.js';
 import type { KubeObject } from '../../meta/object.js';
 import { Informer } from './informer.js';
-
-type Typed = GroupVersionResource & { namespaced: boolean };
 
 export const namespaceIndex = 'namespace';
 export const ownerIndex = 'owner-uid';
@@ -32,7 +30,7 @@ export interface InformerScope {
   fieldSelector?: string;
 }
 
-function typeKey(type: Typed, scope?: InformerScope): string {
+function typeKey(type: ResourceType, scope?: InformerScope): string {
   const base = `${type.group}/${type.version}/${type.resource}`;
   return scope ? `${base}?namespace=${scope.namespace ?? ''}&fieldSelector=${scope.fieldSelector ?? ''}` : base;
 }
@@ -53,7 +51,7 @@ export class Cache {
    * read the unscoped one), created (and started, if the cache runs) on
    * first use.
    */
-  informer<T extends KubeObject = KubeObject>(type: Typed, scope?: InformerScope): Informer<T> {
+  informer<T extends KubeObject = KubeObject>(type: ResourceType, scope?: InformerScope): Informer<T> {
     const key = typeKey(type, scope);
     let informer = this.informers.get(key);
     if (!informer) {
@@ -86,11 +84,11 @@ export class Cache {
     return [...this.informers.values()].every((i) => i.hasSynced);
   }
 
-  get<T extends KubeObject = KubeObject>(type: Typed, namespace: string | undefined, name: string): T | undefined {
+  get<T extends KubeObject = KubeObject>(type: ResourceType, namespace: string | undefined, name: string): T | undefined {
     return this.informer<T>(type).get(objectKey(type.namespaced ? namespace : undefined, name));
   }
 
-  list<T extends KubeObject = KubeObject>(type: Typed, o: CacheListOptions = {}): T[] {
+  list<T extends KubeObject = KubeObject>(type: ResourceType, o: CacheListOptions = {}): T[] {
     const informer = this.informer<T>(type);
     const items = o.namespace !== undefined ? informer.indexer.byIndex(namespaceIndex, o.namespace) : informer.list();
     if (!o.labelSelector) return items;
@@ -99,12 +97,12 @@ export class Cache {
     return items.filter((obj) => matches(obj.metadata.labels));
   }
 
-  byIndex<T extends KubeObject = KubeObject>(type: Typed, index: string, value: string): T[] {
+  byIndex<T extends KubeObject = KubeObject>(type: ResourceType, index: string, value: string): T[] {
     return this.informer<T>(type).indexer.byIndex(index, value);
   }
 
   /** Objects of `type` whose controller (or any owner) has this uid. */
-  ownedBy<T extends KubeObject = KubeObject>(type: Typed, ownerUid: string): T[] {
+  ownedBy<T extends KubeObject = KubeObject>(type: ResourceType, ownerUid: string): T[] {
     return this.byIndex<T>(type, ownerIndex, ownerUid);
   }
 

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'winston';
 import { ApiError, isGone } from '../client/api-error.js';
 import type { Client } from '../client/client.js';
-import { resourcePath, type GroupVersionResource } from '../../meta/resource.js';
+import { resourcePath, type ResourceType } from '../../meta/resource.js';
 import type { KubeObject, ObjectList } from '../../meta/object.js';
 import { keyOf } from '../../meta/object.js';
 import { sleep } from '../../util/sleep.js';
@@ -24,7 +24,7 @@ export type InformerEvent<T extends KubeObject = KubeObject> =
 export type InformerListener<T extends KubeObject = KubeObject> = (event: InformerEvent<T>) => void;
 
 export interface InformerOptions {
-  type: GroupVersionResource & { namespaced: boolean };
+  type: ResourceType;
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;

@@ -45,8 +45,6 @@ export const isAlreadyExists = (err: unknown): boolean =>
   err instanceof ApiError && err.status === 409 && err.reason === 'AlreadyExists';
 export const isGone = (err: unknown): boolean => hasStatus(err, 410);
 export const isInvalid = (err: unknown): boolean => hasStatus(err, 422);
-export const isForbidden = (err: unknown): boolean => hasStatus(err, 403);
-export const isTooManyRequests = (err: unknown): boolean => hasStatus(err, 429);
 
 /** A create refused because its namespace is being deleted: nothing to retry. */
 export const isNamespaceTerminating = (err: unknown): boolean =>

@@ -3,27 +3,25 @@
 // it fail with 409 Conflict (a quiet requeue) instead of overwriting the list.
 import type { KubeObject } from '../../meta/object.js';
 import type { Client } from './client.js';
-import type { GroupVersionResource } from '../../meta/resource.js';
-
-type Typed = GroupVersionResource & { namespaced: boolean };
+import type { ResourceType } from '../../meta/resource.js';
 
 export function hasFinalizer(obj: KubeObject, finalizer: string): boolean {
   return (obj.metadata.finalizers ?? []).includes(finalizer);
 }
 
-async function setFinalizers(client: Client, type: Typed, obj: KubeObject, finalizers: string[]): Promise<KubeObject> {
-  return client.mergePatch(type, obj.metadata.namespace, obj.metadata.name!, {
+async function setFinalizers(client: Client, type: ResourceType, obj: KubeObject, finalizers: string[]): Promise<KubeObject> {
+  return client.patch(type, obj.metadata.namespace, obj.metadata.name!, { merge: {
     metadata: { resourceVersion: obj.metadata.resourceVersion, finalizers },
-  });
+  } });
 }
 
 /** Returns the updated object, or undefined when the finalizer was already there. */
-export async function addFinalizer(client: Client, type: Typed, obj: KubeObject, finalizer: string): Promise<KubeObject | undefined> {
+export async function addFinalizer(client: Client, type: ResourceType, obj: KubeObject, finalizer: string): Promise<KubeObject | undefined> {
   if (hasFinalizer(obj, finalizer)) return undefined;
   return setFinalizers(client, type, obj, [...(obj.metadata.finalizers ?? []), finalizer]);
 }
 
-export async function removeFinalizer(client: Client, type: Typed, obj: KubeObject, finalizer: string): Promise<KubeObject | undefined> {
+export async function removeFinalizer(client: Client, type: ResourceType, obj: KubeObject, finalizer: string): Promise<KubeObject | undefined> {
   if (!hasFinalizer(obj, finalizer)) return undefined;
   return setFinalizers(client, type, obj, (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer));
 }

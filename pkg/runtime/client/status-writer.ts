@@ -1,18 +1,17 @@
 // Writes an object's status through its /status subresource, and only when
 // it differs from what the object already reports: a reconcile that changes
 // nothing writes nothing.
-import type { KubeObject } from '../../meta/object.js';
+import type { Condition, KubeObject } from '../../meta/object.js';
 import { deepEqual } from '../../util/equality.js';
+import { settle, type SettleTimes } from './status-settle.js';
 import type { Client } from './client.js';
-import type { GroupVersionResource } from '../../meta/resource.js';
-
-type Typed = GroupVersionResource & { namespaced: boolean };
+import type { ResourceType } from '../../meta/resource.js';
 
 /**
  * Applies `status` (server-side apply on /status, so fields Stratus stops
  * reporting disappear). Returns false when nothing needed writing.
  */
-export async function writeStatus<S>(client: Client, type: Typed, obj: KubeObject, status: S): Promise<boolean> {
+export async function writeStatus<S>(client: Client, type: ResourceType, obj: KubeObject, status: S): Promise<boolean> {
   if (deepEqual(obj.status, status)) return false;
   await client.apply(
     type,
@@ -25,4 +24,49 @@ export async function writeStatus<S>(client: Client, type: Typed, obj: KubeObjec
     { subresource: 'status', force: true },
   );
   return true;
+}
+
+/** How long changes that are not urgent may wait (status-settle.ts). */
+export const defaultSettleTimes: SettleTimes = { stepMs: 2_000, detailMs: 10_000 };
+
+/**
+ * writeStatus, settling changes that are not urgent (status-settle.ts): such a
+ * change is held until it has waited its time, and the reconcile asks to
+ * come back then, so a burst of intermediate states costs one write.
+ */
+export class SettlingStatusWriter {
+  /** Objects (type/namespace/name) whose change waits, and since when. */
+  private readonly waiting = new Map<string, number>();
+  private remembered = 0;
+
+  constructor(
+    private readonly client: Client,
+    private readonly times = defaultSettleTimes,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Whether it wrote, and when to reconcile again if the change waits. */
+  async write<S extends { conditions?: Condition[] }>(type: ResourceType, obj: KubeObject, status: S): Promise<{ written: boolean; requeueAfterMs?: number }> {
+    const key = `${type.group}/${type.resource}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    if (deepEqual(obj.status, status)) {
+      this.waiting.delete(key);
+      return { written: false };
+    }
+    const now = this.now();
+    const decision = settle(obj.status as S | undefined, status, this.waiting.get(key), now, this.times);
+    if (!decision.write) {
+      if (!this.waiting.has(key)) this.remember(key, now);
+      return { written: false, requeueAfterMs: decision.waitMs };
+    }
+    this.waiting.delete(key);
+    return { written: await writeStatus(this.client, type, obj, status) };
+  }
+
+  /** An object deleted while its change waited is never written: every 1,024 entries, forget those long past. */
+  private remember(key: string, now: number): void {
+    if (++this.remembered % 1024 === 0) {
+      for (const [k, since] of this.waiting) if (now - since > 10 * this.times.detailMs) this.waiting.delete(k);
+    }
+    this.waiting.set(key, now);
+  }
 }

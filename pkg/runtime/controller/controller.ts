@@ -14,6 +14,9 @@ import type { RateLimiter } from '../queue/rate-limiter.js';
 import { WorkQueue } from '../queue/work-queue.js';
 import { TerminalError, type Reconciler, type Request, type Result } from './types.js';
 
+/** How far ahead `idle` looks for delayed keys. */
+const idleHorizonMs = 5_000;
+
 export interface ControllerOptions {
   name: string;
   reconciler: Reconciler;
@@ -73,9 +76,13 @@ export class Controller {
     return this;
   }
 
-  /** Nothing to reconcile now and nothing being reconciled (keys due later aside). */
+  /**
+   * Nothing being reconciled, nor due within a few seconds (a status change
+   * settling, a coalesced burst, a quick retry). Keys due later — periodic
+   * evaluations, long backoffs — are not work in hand.
+   */
   get idle(): boolean {
-    return this.queue.active === 0;
+    return this.queue.dueWithin(idleHorizonMs) === 0;
   }
 
   enqueue(key: string): void {

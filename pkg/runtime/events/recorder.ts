@@ -2,6 +2,7 @@
 // them. A repeat of the same event (same object, type, reason and note) within
 // ten minutes bumps the existing Event's series instead of creating another,
 // so a retry loop cannot flood the API.
+import { resourceType } from '../../meta/resource.js';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'winston';
 import { isNamespaceTerminating } from '../client/api-error.js';
@@ -9,7 +10,7 @@ import type { Client } from '../client/client.js';
 import { silentLogger } from '../log/logger.js';
 import type { KubeObject } from '../../meta/object.js';
 
-const EventType = { group: 'events.k8s.io', version: 'v1', resource: 'events', namespaced: true } as const;
+const EventType = resourceType('events.k8s.io', 'v1', 'events', 'Event');
 const aggregationWindowMs = 10 * 60_000;
 const maxTracked = 4096;
 
@@ -58,9 +59,9 @@ export class EventRecorder {
     if (seen && now - seen.last < aggregationWindowMs) {
       seen.count++;
       seen.last = now;
-      await this.client.mergePatch(EventType, seen.namespace, seen.name, {
+      await this.client.patch(EventType, seen.namespace, seen.name, { merge: {
         series: { count: seen.count, lastObservedTime: microTime(now) },
-      });
+      } });
       return;
     }
     const name = `${regarding.metadata.name}.${randomBytes(8).toString('hex')}`;

@@ -3,6 +3,7 @@
 // leaseDuration (measured on the candidate's own clock, from when it last saw
 // the record change); the leader renews every retryPeriod and gives up when
 // it could not renew for renewDeadline.
+import { resourceType } from '../../meta/resource.js';
 import type { Logger } from 'winston';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/api-error.js';
 import type { Client } from '../client/client.js';
@@ -10,7 +11,7 @@ import type { KubeObject } from '../../meta/object.js';
 import { sleep } from '../../util/sleep.js';
 import { silentLogger } from '../log/logger.js';
 
-const LeaseType = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true } as const;
+const LeaseType = resourceType('coordination.k8s.io', 'v1', 'leases', 'Lease');
 
 interface LeaseSpec {
   holderIdentity?: string;

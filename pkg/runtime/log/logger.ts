@@ -38,4 +38,3 @@ export function silentLogger(): winston.Logger {
   return winston.createLogger({ silent: true, transports: [new winston.transports.Console({ silent: true })] });
 }
 
-export type { Logger } from 'winston';

@@ -1,6 +1,7 @@
-// Predicates filter informer events before they reach the queue. An update
-// passes when any predicate of the list says so; adds and deletes always pass
-// unless a predicate says otherwise.
+// Predicates filter informer events before they reach the queue: an event
+// passes a watch when all of its predicates pass (Controller.watch); `or`
+// combines them the other way. The update predicates below let adds and
+// deletes through.
 import type { InformerEvent } from '../cache/informer.js';
 import type { KubeObject } from '../../meta/object.js';
 
@@ -17,16 +18,10 @@ export const labelsChanged = updateOnly((o, n) => !sameJson(o.metadata.labels, n
 export const annotationsChanged = updateOnly((o, n) => !sameJson(o.metadata.annotations, n.metadata.annotations));
 export const finalizersChanged = updateOnly((o, n) => !sameJson(o.metadata.finalizers, n.metadata.finalizers));
 export const deletionStarted = updateOnly((o, n) => !o.metadata.deletionTimestamp && !!n.metadata.deletionTimestamp);
-export const resourceVersionChanged = updateOnly((o, n) => o.metadata.resourceVersion !== n.metadata.resourceVersion);
 
 /** Passes when any of the predicates passes. */
 export function or(...predicates: Predicate[]): Predicate {
   return (event) => predicates.some((p) => p(event));
-}
-
-/** Passes when all of the predicates pass. */
-export function and(...predicates: Predicate[]): Predicate {
-  return (event) => predicates.every((p) => p(event));
 }
 
 /**

@@ -40,6 +40,19 @@ describe('WorkQueue', () => {
     expect(q.length).toBe(1);
   });
 
+  it('counts as due the keys in hand and those delayed within the horizon', () => {
+    let now = 1_000;
+    const q = new WorkQueue({ now: () => now });
+    q.add('now');
+    q.addAfter('soon', 2_000);
+    q.addAfter('later', 15_000);
+    expect(q.dueWithin(0)).toBe(1);
+    expect(q.dueWithin(5_000)).toBe(2);
+    now += 10_000;
+    expect(q.dueWithin(5_000)).toBe(3);
+    q.shutDown();
+  });
+
   it('backs off rate-limited adds exponentially until forgotten', async () => {
     const q = new WorkQueue({ rateLimiter: new ExponentialRateLimiter(5, 1000) });
     q.addRateLimited('a');

@@ -42,14 +42,17 @@ export class WorkQueue {
     return this.queue.length - this.head;
   }
 
-  /** Keys queued, delayed or being processed: nothing left to do when 0. */
   /** Keys waiting to be worked on now or being worked on (delayed keys not counted). */
   get active(): number {
     return this.length + this.processing.size;
   }
 
-  get pending(): number {
-    return this.length + this.delayed.size + this.processing.size;
+  /** Keys being worked on, waiting, or delayed by no more than `ms`. */
+  dueWithin(ms: number): number {
+    const horizon = this.now() + ms;
+    let due = this.active;
+    for (const { at } of this.delayed.values()) if (at <= horizon) due++;
+    return due;
   }
 
   add(key: string): void {

@@ -14,7 +14,7 @@ import { DataVolumeReconciler } from './reconciler.js';
 
 const cloneSourceIndex = 'clone-source';
 
-export { defaultCdiOptions, realisticCdi, type CdiSimOptions } from './options.js';
+export { realisticCdi, type CdiSimOptions } from './options.js';
 
 export function registerCdi(mgr: Manager, options: Partial<CdiSimOptions> = {}): void {
   const o: CdiSimOptions = { ...defaultCdiOptions, ...options };

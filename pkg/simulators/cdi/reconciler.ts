@@ -90,7 +90,7 @@ export class DataVolumeReconciler implements Reconciler {
     if (!containsSubset(dv.status, status)) {
       const before = dv.status?.phase;
       try {
-        await this.client.mergePatch(DataVolumes, req.namespace, req.name, { status }, { subresource: 'status' });
+        await this.client.patch(DataVolumes, req.namespace, req.name, { merge: { status } }, { subresource: 'status' });
       } catch (err) {
         if (isNotFound(err)) return;
         throw err;

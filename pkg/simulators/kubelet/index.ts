@@ -15,7 +15,7 @@ import { defaultKubeletOptions, type KubeletSimOptions } from './options.js';
 import { PodRunnerReconciler } from './pod-runner.js';
 import { needsScheduling, podsByNode, SchedulerReconciler } from './scheduler.js';
 
-export { defaultKubeletOptions, realisticKubelet, injectFailureAnnotation, type KubeletSimOptions } from './options.js';
+export { realisticKubelet, type KubeletSimOptions } from './options.js';
 
 function referencesNetwork(pod: Pod, nad: KubeObject): boolean {
   try {

@@ -3,7 +3,7 @@ import type { Node } from '../../kube/core-types.js';
 import { rfc3339 } from '../clock.js';
 import type { KubeletSimOptions } from './options.js';
 
-export const simNodeLabel = 'sim.stratus.dev/node';
+const simNodeLabel = 'sim.stratus.dev/node';
 
 export function nodeName(index: number): string {
   return `stratus-node-${index + 1}`;

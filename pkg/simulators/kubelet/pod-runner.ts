@@ -95,7 +95,7 @@ export class PodRunnerReconciler implements Reconciler {
     });
     if (!sameStatus(pod.status, desired)) {
       try {
-        await this.client.strategicMergePatch(Pods, req.namespace, req.name, { status: desired }, { subresource: 'status' });
+        await this.client.patch(Pods, req.namespace, req.name, { strategic: { status: desired } }, { subresource: 'status' });
       } catch (err) {
         if (!isNotFound(err)) throw err;
         return;
@@ -258,7 +258,7 @@ export class PodRunnerReconciler implements Reconciler {
     const want = JSON.stringify(networkStatus(pod.metadata.uid!, podIP, selections));
     if (annotations[networkStatusAnnotation] === want) return;
     await this.client
-      .mergePatch(Pods, pod.metadata.namespace, pod.metadata.name!, { metadata: { annotations: { [networkStatusAnnotation]: want } } })
+      .patch(Pods, pod.metadata.namespace, pod.metadata.name!, { merge: { metadata: { annotations: { [networkStatusAnnotation]: want } } } })
       .catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
       });

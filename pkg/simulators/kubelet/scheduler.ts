@@ -101,11 +101,11 @@ export class SchedulerReconciler implements Reconciler {
     }
     const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
     if (current?.status !== 'False' || current.message !== placement.unschedulable) {
-      await this.client.strategicMergePatch(
+      await this.client.patch(
         Pods,
         req.namespace,
         req.name,
-        {
+        { strategic: {
           status: {
             conditions: [
               {
@@ -118,9 +118,8 @@ export class SchedulerReconciler implements Reconciler {
               },
             ],
           },
-        },
-        { subresource: 'status' },
-      );
+        } },
+        { subresource: 'status' },);
     }
     return { requeueAfterMs: retryUnschedulableMs };
   }

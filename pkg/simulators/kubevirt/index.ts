@@ -39,7 +39,7 @@ import { VmReconciler } from './vm-reconciler.js';
 import { VmiReconciler } from './vmi-reconciler.js';
 import { WorkloadUpdateReconciler } from './workload-updater.js';
 
-export { defaultKubeVirtOptions, realisticKubeVirt, type KubeVirtSimOptions } from './options.js';
+export { realisticKubeVirt, type KubeVirtSimOptions } from './options.js';
 
 const claimIndex = 'claims';
 const secretIndex = 'cloud-init-secrets';

@@ -185,7 +185,7 @@ export class MigrationReconciler implements Reconciler {
   private async handOff(m: VirtualMachineInstanceMigration, vmi: VirtualMachineInstance, target: Pod): Promise<void> {
     const source = domainPod(vmi, launcherPodsOf(this.cache, vmi));
     await this.client
-      .jsonPatch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, [
+      .patch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { json: [
         { op: 'test', path: '/metadata/resourceVersion', value: vmi.metadata.resourceVersion },
         {
           op: 'add',
@@ -199,7 +199,7 @@ export class MigrationReconciler implements Reconciler {
           },
         },
         { op: 'add', path: `/metadata/labels/${migrationTargetNodeLabel.replace('/', '~1')}`, value: target.spec.nodeName },
-      ])
+      ] })
       .catch((err: unknown) => {
         // The VMI changed meanwhile: the next pass hands off again.
         if (!isNotFound(err) && !isConflict(err) && !isInvalid(err)) throw err;
@@ -215,7 +215,7 @@ export class MigrationReconciler implements Reconciler {
   }
 
   private async patchMigrationState(vmi: VirtualMachineInstance, fields: Record<string, unknown>): Promise<void> {
-    await this.client.mergePatch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { status: { migrationState: fields } }).catch((err: unknown) => {
+    await this.client.patch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { merge: { status: { migrationState: fields } } }).catch((err: unknown) => {
       if (!isNotFound(err)) throw err;
     });
   }
@@ -231,7 +231,7 @@ export class MigrationReconciler implements Reconciler {
       status.conditions = [...(previous?.conditions ?? []), { type: 'migrationAbortRequested', status: 'True', lastProbeTime: rfc3339(Date.now()) }];
     }
     if (containsSubset(previous, status)) return;
-    await this.client.mergePatch(VirtualMachineInstanceMigrations, m.metadata.namespace, m.metadata.name!, { status }, { subresource: 'status' }).catch((err: unknown) => {
+    await this.client.patch(VirtualMachineInstanceMigrations, m.metadata.namespace, m.metadata.name!, { merge: { status } }, { subresource: 'status' }).catch((err: unknown) => {
       if (!isNotFound(err)) throw err;
     });
   }
@@ -242,10 +242,10 @@ export class MigrationReconciler implements Reconciler {
     const finalizers = m.metadata.finalizers ?? [];
     if (finalizers.includes(migrationFinalizer)) {
       await this.client
-        .jsonPatch(VirtualMachineInstanceMigrations, m.metadata.namespace, m.metadata.name!, [
+        .patch(VirtualMachineInstanceMigrations, m.metadata.namespace, m.metadata.name!, { json: [
           { op: 'test', path: '/metadata/finalizers', value: finalizers },
           { op: 'replace', path: '/metadata/finalizers', value: finalizers.filter((f) => f !== migrationFinalizer) },
-        ])
+        ] })
         .catch((err: unknown) => {
           if (!isNotFound(err) && !isConflict(err) && !isInvalid(err)) throw err;
         });

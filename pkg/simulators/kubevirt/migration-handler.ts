@@ -179,13 +179,13 @@ export class MigrationHandlerReconciler implements Reconciler {
       if (!pod.metadata.deletionTimestamp) await this.client.delete(Pods, pod.metadata.namespace, pod.metadata.name!, { preconditions: { uid: pod.metadata.uid } }).catch(ignoreGone);
     }
     if (leaving.metadata.annotations?.[processExitAnnotation] === undefined && leaving.status?.phase === 'Running') {
-      await this.client.mergePatch(Pods, leaving.metadata.namespace, leaving.metadata.name!, { metadata: { annotations: { [processExitAnnotation]: '0' } } }).catch(ignoreGone);
+      await this.client.patch(Pods, leaving.metadata.namespace, leaving.metadata.name!, { merge: { metadata: { annotations: { [processExitAnnotation]: '0' } } } }).catch(ignoreGone);
     }
   }
 
   private async patch(vmi: VirtualMachineInstance, status: Record<string, unknown>, labels?: Record<string, string | null>): Promise<void> {
     await this.client
-      .mergePatch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { status, ...(labels ? { metadata: { labels } } : {}) })
+      .patch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { merge: { status, ...(labels ? { metadata: { labels } } : {}) } })
       .catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
       });

@@ -122,7 +122,7 @@ export class PoolReconciler implements Reconciler {
       labelSelector: formatSelector(parseLabelSelector(pool.spec.selector)),
     };
     if (!containsSubset(pool.status, status)) {
-      await this.client.mergePatch(VirtualMachinePools, req.namespace, req.name, { status }, { subresource: 'status' }).catch((err: unknown) => {
+      await this.client.patch(VirtualMachinePools, req.namespace, req.name, { merge: { status } }, { subresource: 'status' }).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
       });
     }

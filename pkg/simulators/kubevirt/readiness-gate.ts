@@ -11,11 +11,11 @@ import { rfc3339 } from '../clock.js';
 export async function markUnpaused(client: Client, pod: Pod): Promise<void> {
   if (pod.status?.conditions?.find((c) => c.type === unpausedGate)?.status === 'True') return;
   await client
-    .strategicMergePatch(
+    .patch(
       Pods,
       pod.metadata.namespace,
       pod.metadata.name!,
-      { status: { conditions: [{ type: unpausedGate, status: 'True', reason: 'NotPaused', message: 'the virtual machine is not paused', lastProbeTime: null, lastTransitionTime: rfc3339(Date.now()) }] } },
+      { strategic: { status: { conditions: [{ type: unpausedGate, status: 'True', reason: 'NotPaused', message: 'the virtual machine is not paused', lastProbeTime: null, lastTransitionTime: rfc3339(Date.now()) }] } } },
       { subresource: 'status' },
     )
     .catch((err: unknown) => {

@@ -123,7 +123,7 @@ export class VmReconciler implements Reconciler {
     }
     const status = this.status(vm, owned, dataVolumes, decision, startFailure, inBackoff, strategyError, restartMessage, now);
     if (!containsSubset(vm.status, status)) {
-      await this.client.mergePatch(KubeVirtVirtualMachines, req.namespace, req.name, { status }, { subresource: 'status' }).catch((err: unknown) => {
+      await this.client.patch(KubeVirtVirtualMachines, req.namespace, req.name, { merge: { status } }, { subresource: 'status' }).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
       });
     }
@@ -145,14 +145,14 @@ export class VmReconciler implements Reconciler {
       // Changed meanwhile (a failed test is Invalid): the change event brings the next pass.
       if (!isNotFound(err) && !isConflict(err) && !isInvalid(err)) throw err;
     };
-    if (plan.ops.length) await this.client.jsonPatch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, plan.ops).catch(retry);
+    if (plan.ops.length) await this.client.patch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { json: plan.ops }).catch(retry);
     if (plan.detached) {
       await this.client
-        .jsonPatch(KubeVirtVirtualMachines, vm.metadata.namespace, vm.metadata.name!, [
+        .patch(KubeVirtVirtualMachines, vm.metadata.namespace, vm.metadata.name!, { json: [
           { op: 'test', path: '/metadata/resourceVersion', value: vm.metadata.resourceVersion },
           { op: 'replace', path: '/spec/template/spec/domain/devices/interfaces', value: plan.detached.interfaces },
           { op: 'replace', path: '/spec/template/spec/networks', value: plan.detached.networks },
-        ])
+        ] })
         .catch(retry);
     }
     return { restartMessage: needsRestart ? 'a non-live-updatable field was changed in the template spec' : plan.restartRequired, busy: !!plan.busy };
@@ -161,10 +161,10 @@ export class VmReconciler implements Reconciler {
   private async syncFirmware(vm: KubeVirtVirtualMachine): Promise<void> {
     const firmware = vm.spec.template.spec?.domain.firmware;
     await this.client
-      .jsonPatch(KubeVirtVirtualMachines, vm.metadata.namespace, vm.metadata.name!, [
+      .patch(KubeVirtVirtualMachines, vm.metadata.namespace, vm.metadata.name!, { json: [
         { op: 'test', path: '/spec/template/spec/domain/firmware', value: firmware ?? null },
         { op: 'add', path: '/spec/template/spec/domain/firmware', value: { ...firmware, uuid: legacyFirmwareUuid(vm.metadata.name!) } },
-      ])
+      ] })
       .catch((err: unknown) => {
         if (!isNotFound(err) && !isInvalid(err) && !isConflict(err)) throw err;
       });

@@ -129,7 +129,7 @@ export class VmiReconciler implements Reconciler {
       if (status.nodeName && vmi.metadata.labels?.[kubevirtLabels.nodeName] !== status.nodeName) {
         patch.metadata = { labels: { [kubevirtLabels.nodeName]: status.nodeName } };
       }
-      await this.client.mergePatch(KubeVirtVirtualMachineInstances, req.namespace, req.name, patch).catch(ignoreNotFound);
+      await this.client.patch(KubeVirtVirtualMachineInstances, req.namespace, req.name, { merge: patch }).catch(ignoreNotFound);
       if (phase !== newPhase && newPhase === 'Running') this.events.event(vmi, 'Normal', 'Started', 'VirtualMachineInstance started.');
       if (phase !== newPhase && newPhase === 'Succeeded') this.events.event(vmi, 'Normal', 'ShuttingDown', 'Signaled Graceful Shutdown');
     }
@@ -188,7 +188,7 @@ export class VmiReconciler implements Reconciler {
     await Promise.all(pods.filter((p) => !p.metadata.deletionTimestamp).map((p) => this.deletePod(p)));
     if (pods.length > 0) {
       if (vmi.status?.phase !== 'Succeeded' && vmi.status?.phase !== 'Failed' && vmi.status?.phase !== undefined) {
-        await this.client.mergePatch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { status: { phase: 'Succeeded' } }).catch(ignoreNotFound);
+        await this.client.patch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { merge: { status: { phase: 'Succeeded' } } }).catch(ignoreNotFound);
       }
       return;
     }
@@ -197,10 +197,10 @@ export class VmiReconciler implements Reconciler {
     const ours = [vmiFinalizer, vmiHandlerFinalizer];
     if (!finalizers.some((f) => ours.includes(f))) return;
     await this.client
-      .jsonPatch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, [
+      .patch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { json: [
         { op: 'test', path: '/metadata/finalizers', value: finalizers },
         { op: 'replace', path: '/metadata/finalizers', value: finalizers.filter((f) => !ours.includes(f)) },
-      ])
+      ] })
       .catch((err: unknown) => {
         // Conflict or a failed test: the finalizers changed meanwhile; the next event retries.
         if (!isNotFound(err) && !isConflict(err) && !isInvalid(err)) throw err;

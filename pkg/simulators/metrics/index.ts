@@ -7,8 +7,7 @@ import type { Manager } from '../../runtime/manager/manager.js';
 import { createCertificateAuthority, issueCertificate } from '../../controlplane/pki.js';
 import { MetricsServer, defaultMetricsOptions, type MetricsSimOptions } from './server.js';
 
-export { loadConfigMap } from './usage.js';
-export { defaultMetricsOptions, realisticMetrics, type MetricsSimOptions } from './server.js';
+export { realisticMetrics, type MetricsSimOptions } from './server.js';
 
 const namespace = 'kube-system';
 const serviceName = 'metrics-server';

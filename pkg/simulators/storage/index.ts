@@ -14,7 +14,7 @@ import { defaultStorageOptions, type StorageSimOptions } from './options.js';
 import { DeleterReconciler, ProvisionerReconciler } from './provisioner.js';
 import { ResizerReconciler } from './resizer.js';
 
-export { defaultStorageOptions, realisticStorage, type StorageSimOptions } from './options.js';
+export { realisticStorage, type StorageSimOptions } from './options.js';
 
 export function registerStorage(mgr: Manager, options: Partial<StorageSimOptions> = {}): void {
   const o: StorageSimOptions = { ...defaultStorageOptions, ...options };

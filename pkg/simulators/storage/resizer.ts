@@ -36,30 +36,28 @@ export class ResizerReconciler implements Reconciler {
     if (!resizing) {
       this.clock.since(stage);
       this.events.event(claim, 'Normal', 'Resizing', `External resizer is resizing volume ${pv.metadata.name}`);
-      await this.client.mergePatch(
+      await this.client.patch(
         PersistentVolumeClaims,
         req.namespace,
         req.name,
-        {
+        { merge: {
           status: {
             conditions: [{ type: 'Resizing', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(Date.now()) }],
             allocatedResources: { storage: requested },
             allocatedResourceStatuses: { storage: 'ControllerResizeInProgress' },
           },
-        },
-        { subresource: 'status' },
-      );
+        } },
+        { subresource: 'status' },);
     }
     const wait = this.clock.remaining(stage, this.o.resizeDelayMs);
     if (wait > 0) return { requeueAfterMs: wait };
-    await this.client.mergePatch(PersistentVolumes, undefined, pv.metadata.name!, { spec: { capacity: { storage: requested } } });
-    await this.client.mergePatch(
+    await this.client.patch(PersistentVolumes, undefined, pv.metadata.name!, { merge: { spec: { capacity: { storage: requested } } } });
+    await this.client.patch(
       PersistentVolumeClaims,
       req.namespace,
       req.name,
-      { status: { capacity: { storage: requested }, conditions: null, allocatedResourceStatuses: null } },
-      { subresource: 'status' },
-    );
+      { merge: { status: { capacity: { storage: requested }, conditions: null, allocatedResourceStatuses: null } } },
+      { subresource: 'status' },);
     this.events.event(claim, 'Normal', 'FileSystemResizeSuccessful', `MountVolume.NodeExpandVolume succeeded for volume "${pv.metadata.name}"`);
     this.clock.forget(stage);
   }

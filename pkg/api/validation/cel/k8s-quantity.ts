@@ -219,10 +219,6 @@ export function addQuantity(a: Quantity, b: Quantity): Quantity {
   return addDec(a, b);
 }
 
-function negate(q: Quantity): Quantity {
-  return q.kind === 'int' ? { kind: 'int', value: BigInt.asIntN(64, -q.value), scale: q.scale } : { kind: 'dec', unscaled: -q.unscaled, scale: q.scale };
-}
-
 /** Quantity.Sub. */
 export function subQuantity(a: Quantity, b: Quantity): Quantity {
   if (a.kind === 'int' && b.kind === 'int') {
@@ -257,4 +253,3 @@ export function decodeQuantity(text: string): Quantity {
   return kind === 'i' ? { kind: 'int', value: BigInt(a!), scale: Number(s) } : { kind: 'dec', unscaled: BigInt(a!), scale: Number(s) };
 }
 
-export { negate as negateQuantity };
