@@ -7,7 +7,7 @@
 // (evictionStrategy LiveMigrateIfPossible) or keeps its node and holds the
 // drain (LiveMigrate).
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
-import { conditionOf, hasCondition, isMigrationFinal, type VirtualMachineInstance, type VirtualMachineInstanceMigration } from '../../pkg/contracts/kubevirt/index.js';
+import { conditionOf, hasCondition, isMigrationFinal, isVmiMigrating, type VirtualMachineInstance, type VirtualMachineInstanceMigration } from '../../pkg/contracts/kubevirt/index.js';
 
 export interface DrainPlan {
   /** The member to migrate now. */
@@ -45,7 +45,9 @@ export function planGroupDrain(vm: VirtualMachine, members: number, vmis: Virtua
   const next = movable[0];
   if (next) plan.progress = `draining node ${node}: ${movable.length} VMs to move`;
   const settled =
-    vmis.length === members && !migrations.some((m) => !isMigrationFinal(m)) && vmis.every((v) => !v.metadata.deletionTimestamp && v.status?.phase === 'Running' && hasCondition(v, 'Ready'));
+    vmis.length === members &&
+    !migrations.some((m) => !isMigrationFinal(m)) &&
+    vmis.every((v) => !v.metadata.deletionTimestamp && v.status?.phase === 'Running' && hasCondition(v, 'Ready') && !isVmiMigrating(v));
   if (!next || !settled) return plan;
   if (hasCondition(next, 'LiveMigratable')) plan.migrate = { vmi: next, node };
   else {

@@ -69,7 +69,11 @@ export class Mover {
 
   /**
    * Lets go of requested moves' migrations once the status records their
-   * request, or once they finished for a request no longer asked for.
+   * request, or once they finished for a request no longer asked for. Not
+   * sooner, even when KubeVirt already deletes one (it keeps the newest five
+   * finished migrations of a VMI): until the record is written, the
+   * migration is the only sign the move happened, and without it the next
+   * reconcile would move the VM again.
    */
   private async release(vm: VirtualMachine, migrations: VirtualMachineInstanceMigration[]): Promise<void> {
     for (const m of migrations) {
@@ -77,7 +81,7 @@ export class Mover {
       if (!request || !m.metadata.finalizers?.includes(moveFinalizer)) continue;
       const recorded = vm.status?.migratedAt === request;
       const superseded = vm.spec.migrateRequestedAt !== request && isMigrationFinal(m);
-      if (recorded || superseded || m.metadata.deletionTimestamp) await releaseMove(this.client, m);
+      if (recorded || superseded) await releaseMove(this.client, m);
     }
   }
 

@@ -6,7 +6,7 @@
 // (KubeVirt's admission would refuse it); the request is done when every VMI
 // moved or could not.
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
-import { conditionOf, hasCondition, isMigrationFinal, type VirtualMachineInstance, type VirtualMachineInstanceMigration } from '../../pkg/contracts/kubevirt/index.js';
+import { conditionOf, hasCondition, isMigrationFinal, isVmiMigrating, type VirtualMachineInstance, type VirtualMachineInstanceMigration } from '../../pkg/contracts/kubevirt/index.js';
 import { moveName } from './migration.js';
 
 export interface MovePlan {
@@ -32,7 +32,7 @@ export function planMoves(vm: VirtualMachine, vmis: VirtualMachineInstance[], ex
   if (vm.spec.powerState === 'Stopped') return { ...plan, movedAt: requested };
   if (vmis.length < expected) return { ...plan, progress: `waiting for ${expected - vmis.length} of ${expected} VMs to run before moving them` };
   const byName = new Map(migrations.map((m) => [m.metadata.name!, m]));
-  const busy = migrations.some((m) => !isMigrationFinal(m)) || vmis.some((v) => v.status?.phase !== 'Running' || !hasCondition(v, 'Ready'));
+  const busy = migrations.some((m) => !isMigrationFinal(m)) || vmis.some((v) => v.status?.phase !== 'Running' || !hasCondition(v, 'Ready') || isVmiMigrating(v));
   let moved = 0;
   for (const vmi of vmis) {
     const mine = byName.get(moveName(vmi.metadata.name!, requested));

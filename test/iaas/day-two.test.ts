@@ -2,7 +2,10 @@
 // and secondary interfaces added and removed, all on the same VMI, with
 // nothing left waiting for a restart; what cannot go live stays a pending
 // change; and a move asked for with migrateRequestedAt, carried out once.
-// While it all happens the VM is Progressing (Reconciling), never Stalled.
+// While it all happens the VM is Progressing (Reconciling; kstatus InProgress, Argo CD Progressing), never Stalled or Degraded.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { health } from '../../pkg/api/kstatus.js';
 import { Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import {
@@ -14,14 +17,21 @@ import {
 import type { RunningOperator } from '../../pkg/cli/operator.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
+import { packageRoot } from '../../pkg/util/package-root.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
+import { runHealthScript } from '../deploy/lua.js';
 import { settled, startTestOperator } from '../support/operator.js';
 
 let client: Client;
 let ns: string;
 let operator: RunningOperator;
-/** Every (Reconciling / Stalled) reason a VM showed, by VM, as the operator's cache saw each status. */
+/**
+ * Every (Reconciling / Stalled) reason a VM showed, by VM, as the operator's
+ * cache saw each status; and while it was Reconciling, how kstatus and Argo
+ * CD read it (`kstatus:<status>`, `argocd:<status>`).
+ */
 const seen = new Map<string, Set<string>>();
+const argoHealth = readFileSync(join(packageRoot(), 'deploy', 'argocd', 'stratus.dev', 'VirtualMachine', 'health.lua'), 'utf8');
 
 beforeAll(async () => {
   client = testClient();
@@ -34,6 +44,11 @@ beforeAll(async () => {
     for (const type of ['Reconciling', 'Stalled']) {
       const c = findCondition(vm.status?.conditions, type);
       if (c?.status === 'True') reasons.add(`${type}:${c.reason}`);
+    }
+    const reconciling = findCondition(vm.status?.conditions, 'Reconciling');
+    if (reconciling?.status === 'True' && (reconciling.reason === 'Migrating' || reconciling.reason === 'LiveUpdating')) {
+      reasons.add(`kstatus:${health(vm).status}`);
+      reasons.add(`argocd:${runHealthScript(argoHealth, vm).status}`);
     }
     seen.set(vm.metadata.name!, reasons);
   });
@@ -86,7 +101,8 @@ it('grows a running VM from 1 to 2 cores and 4 to 8 GiB live, on the same VMI, w
   // KubeVirt took the new resources to a bigger launcher pod with a migration; the VM said so while it ran.
   expect(grown.status?.migration).toMatchObject({ reason: 'LiveUpdate', phase: 'Succeeded' });
   expect(seen.get('grow')).toContain('Reconciling:LiveUpdating');
-  expect([...seen.get('grow')!].filter((r) => r.startsWith('Stalled'))).toEqual([]);
+  // Progressing, never Degraded, to kstatus and Argo CD alike.
+  expect([...seen.get('grow')!].filter((r) => /^(Stalled|kstatus|argocd):/.test(r)).sort()).toEqual(['argocd:Progressing', 'kstatus:InProgress']);
   const events = await kubectl(['-n', ns, 'get', 'events.events.k8s.io', '--field-selector', 'regarding.name=grow', '-o', 'jsonpath={.items[*].note}']);
   expect(events.stdout).toContain('spec.cpu applied to the running VM without a restart');
 });
@@ -178,6 +194,7 @@ it('moves a VM once when migrateRequestedAt changes, and reports the move', asyn
   expect(moved.status?.nodeName).not.toBe(before.status?.nodeName);
   expect((await vmiOf('mover')).metadata.uid).toBe(before.metadata.uid);
   expect(seen.get('mover')).toContain('Reconciling:Migrating');
+  expect([...seen.get('mover')!].filter((r) => /^(Stalled|kstatus|argocd):/.test(r)).sort()).toEqual(['argocd:Progressing', 'kstatus:InProgress']);
   await settled([operator]);
   const migrations = (await client.list<VirtualMachineInstanceMigration>(VirtualMachineInstanceMigrations, { namespace: ns })).items.filter((m) => m.spec.vmiName === 'mover');
   expect(migrations).toHaveLength(1);

@@ -61,7 +61,8 @@ it('makes the VM example Ready with its disk, network and fixed address in KubeV
   const template = templateSpecOf(kv);
   expect(template.volumes).toEqual(expect.arrayContaining([{ name: 'rootdisk', persistentVolumeClaim: { claimName: 'web-1-root' } }]));
   expect(template.networks).toEqual([{ name: 'default', pod: {} }, { name: 'backend', multus: { networkName: `${ns}/backend.vm` } }]);
-  expect(template.domain.cpu?.cores).toBe(2);
+  // Cores are CPU sockets of one core each, so more can be hotplugged (up to four times as many by default).
+  expect(template.domain.cpu).toMatchObject({ sockets: 2, cores: 1, threads: 1 });
   // The network data is in Stratus's cloud-init Secret (never inline: interfaces come and go live), which KubeVirt reads through networkDataSecretRef.
   const cloudInit = template.volumes?.find((v) => v.name === 'cloudinitdisk')?.cloudInitNoCloud;
   expect(cloudInit).toEqual({ secretRef: { name: 'web-1-cloud-init' }, networkDataSecretRef: { name: 'web-1-cloud-init' } });

@@ -1,6 +1,7 @@
 // VirtualMachineInstanceMigrations: the labels, annotations and finalizer
 // KubeVirt puts on them and on the pods they make (kubevirt.io/api core/v1
 // types.go), and small readers over them.
+import type { VirtualMachineInstance } from './generated/virtual-machine-instance.js';
 import type { VirtualMachineInstanceMigration } from './generated/virtual-machine-instance-migration.js';
 
 /** virt-api's finalizer on every migration; virt-controller removes it once the migration is final. */
@@ -19,6 +20,12 @@ export const workloadUpdateMigrationAnnotation = 'kubevirt.io/workloadUpdateMigr
 export const unschedulableTimeoutAnnotation = 'kubevirt.io/migrationUnschedulablePodTimeoutSeconds';
 /** On a migration: how long its target pod may stay pending for any reason (default 900). */
 export const pendingTimeoutAnnotation = 'kubevirt.io/migrationPendingPodTimeoutSeconds';
+
+/** A migration of the VMI is under way by its own account (its migrationState not completed), whether or not its migration object has been seen yet. */
+export function isVmiMigrating(vmi: VirtualMachineInstance): boolean {
+  const ms = vmi.status?.migrationState;
+  return !!ms && !ms.completed;
+}
 
 export function isMigrationFinal(m: VirtualMachineInstanceMigration): boolean {
   return m.status?.phase === 'Succeeded' || m.status?.phase === 'Failed';
