@@ -18,6 +18,7 @@ import { removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
 import type { ReconcileContext } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import { labelKeys } from '../shared/labels.js';
+import { unseenWritesOf } from '../shared/unseen-writes.js';
 import { planGroupDrain } from './group-drain.js';
 import { desiredMove, drainMove, drainNodeAnnotation, latestMigration, migrationProgress, moveFinalizer, moveRequestAnnotation } from './migration.js';
 import { planMoves } from './moves.js';
@@ -57,13 +58,28 @@ export class Mover {
     }
     if (plan.progress && !o.migrating) o.migrating = plan.progress;
     if (!plan.create) return;
-    try {
-      await this.client.create(VirtualMachineInstanceMigrations, desiredMove(vm, plan.create, vm.spec.migrateRequestedAt!));
+    if (await this.create(desiredMove(vm, plan.create, vm.spec.migrateRequestedAt!))) {
       ctx.log.info('moving', { vmi: plan.create, requestedAt: vm.spec.migrateRequestedAt });
       this.events.event(vm, 'Normal', 'Migrating', `moving ${plan.create} to another node, live (requested at ${vm.spec.migrateRequestedAt})`);
+    }
+  }
+
+  /**
+   * Creates a migration unless this one was created already: by this
+   * process and not yet in the cache (KubeVirt's admission would refuse a
+   * second create of it as another migration in flight before the apiserver
+   * could say it exists), or found to exist. Returns whether it created it.
+   */
+  private async create(m: VirtualMachineInstanceMigration): Promise<boolean> {
+    const unseen = unseenWritesOf(this.cache);
+    if (unseen.unseen(VirtualMachineInstanceMigrations, m, m.metadata.name!)) return false;
+    try {
+      unseen.wrote(VirtualMachineInstanceMigrations, await this.client.create(VirtualMachineInstanceMigrations, m), m.metadata.name!);
+      return true;
     } catch (err) {
-      // Made before (the cache had not shown it yet): the request's migration exists, once.
+      // Made before (the cache had not shown it yet): it exists, once.
       if (!isAlreadyExists(err)) throw err;
+      return false;
     }
   }
 
@@ -93,13 +109,10 @@ export class Mover {
     if (plan.progress && !o.migrating) o.migrating = plan.progress;
     if (plan.migrate) {
       const member = plan.migrate.vmi.metadata.name;
-      try {
-        const failed = migrations.filter((m) => m.spec.vmiName === member && m.status?.phase === 'Failed' && m.metadata.annotations?.[drainNodeAnnotation] === plan.migrate!.node).length;
-        await this.client.create(VirtualMachineInstanceMigrations, drainMove(vm, plan.migrate.vmi, plan.migrate.node, failed));
+      const failed = migrations.filter((m) => m.spec.vmiName === member && m.status?.phase === 'Failed' && m.metadata.annotations?.[drainNodeAnnotation] === plan.migrate!.node).length;
+      if (await this.create(drainMove(vm, plan.migrate.vmi, plan.migrate.node, failed))) {
         ctx.log.info('moving a group member off a draining node', { member, node: plan.migrate.node });
         this.events.event(vm, 'Normal', 'Evacuating', `moving ${member} off node ${plan.migrate.node}, which is being drained`);
-      } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
       }
     }
     if (plan.restart) {
