@@ -30,15 +30,13 @@ import { NetworkAttachmentDefinitions } from '../pkg/contracts/multus/index.js';
 import type { PersistentVolumeClaim } from '../pkg/kube/core-types.js';
 import { ConfigMaps, Namespaces, PersistentVolumeClaims } from '../pkg/kube/resources.js';
 import type { KubeObject } from '../pkg/meta/object.js';
-import type { ResourceType } from '../pkg/meta/resource.js';
-import { Cache } from '../pkg/runtime/cache/cache.js';
 import { Client } from '../pkg/runtime/client/client.js';
 import { RestClient } from '../pkg/runtime/client/rest-client.js';
 import { isTrue } from '../pkg/runtime/conditions/conditions.js';
 import { createLogger } from '../pkg/runtime/log/logger.js';
 import { startSimulators } from '../pkg/simulators/index.js';
 import { sleep } from '../pkg/util/sleep.js';
-import { parallel, report, withControlPlane } from './support.js';
+import { parallel, report, track, withControlPlane } from './support.js';
 
 const count = Number(process.env.BENCH_VMS ?? 1000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -82,19 +80,6 @@ function directObjects(i: number): { claim: PersistentVolumeClaim; kubevirtVm: K
   return { claim: desiredClaim(defaulted(volume)), kubevirtVm: desiredKubeVirtVm(defaulted({ ...vm, metadata: { ...vm.metadata, uid } }), { claims, interfaces }) };
 }
 
-/** Watches `type` in `namespace` and resolves when `done` holds for `count` objects. */
-function track<T extends KubeObject>(client: Client, type: ResourceType, namespace: string, done: (o: T) => boolean, signal: AbortSignal): Promise<number> {
-  const cache = new Cache(client, { namespace });
-  const ready = new Set<string>();
-  return new Promise((resolve) => {
-    cache.informer<T>(type).subscribe((e) => {
-      if (e.type !== 'delete' && done(e.obj)) ready.add(e.obj.metadata.name!);
-      else ready.delete(e.obj.metadata.name!);
-      if (ready.size === count) resolve(performance.now());
-    });
-    cache.start(signal);
-  });
-}
 
 /** Mutating requests the apiserver has served, from its own metrics. */
 async function apiserverWrites(client: Client): Promise<number> {
@@ -210,9 +195,9 @@ else {
       process.stdout.write(`${count} Stratus VMs (each with a Volume, on one Network) and ${count} KubeVirt VMs + claims applied directly, interleaved; apply concurrency ${concurrency}\n`);
 
       const watches = new AbortController();
-      const directVms = track<KubeVirtVm>(client, KubeVirtVirtualMachines, directNs, (v) => v.status?.ready === true && v.status.printableStatus === 'Running', watches.signal);
-      const directClaims = track<PersistentVolumeClaim>(client, PersistentVolumeClaims, directNs, (c) => c.status?.phase === 'Bound', watches.signal);
-      const stratusVms = track<VirtualMachine>(client, VirtualMachines, stratusNs, (v) => isTrue(v.status?.conditions, 'Ready') && v.status?.observedGeneration === v.metadata.generation, watches.signal);
+      const directVms = track<KubeVirtVm>(client, KubeVirtVirtualMachines, directNs, count, (v) => v.status?.ready === true && v.status.printableStatus === 'Running', watches.signal).done;
+      const directClaims = track<PersistentVolumeClaim>(client, PersistentVolumeClaims, directNs, count, (c) => c.status?.phase === 'Bound', watches.signal).done;
+      const stratusVms = track<VirtualMachine>(client, VirtualMachines, stratusNs, count, (v) => isTrue(v.status?.conditions, 'Ready') && v.status?.observedGeneration === v.metadata.generation, watches.signal).done;
       await sleep(1000);
 
       const writesBefore = await controllers.writes();

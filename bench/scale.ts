@@ -100,7 +100,7 @@ class StratusProcess {
 
   async start(): Promise<void> {
     this.port = await freePort();
-    const main = join(packageRoot(), 'dist', 'pkg', 'cli', 'main.js');
+    const main = join(packageRoot(), 'bin', 'stratus.js');
     this.child = spawn(process.execPath, [main, 'run', '--kubeconfig', this.kubeconfig, '--health-address', `127.0.0.1:${this.port}`, '--log-level', 'error'], { stdio: ['ignore', 'ignore', 'inherit'] });
     for (;;) {
       const ready = await fetch(`http://127.0.0.1:${this.port}/readyz`).then((r) => r.ok, () => false);
@@ -136,8 +136,19 @@ class StratusProcess {
     return out;
   }
 
+  /** Writes by verb and resource. */
+  async writesBy(): Promise<Map<string, number>> {
+    const by = new Map<string, number>();
+    for (const m of await this.metrics()) {
+      if (m.name !== 'rest_client_requests_total' || !['create', 'update', 'patch', 'delete'].includes(m.labels.verb!)) continue;
+      const key = `${m.labels.verb} ${m.labels.resource}`;
+      by.set(key, (by.get(key) ?? 0) + m.value);
+    }
+    return by;
+  }
+
   async writes(): Promise<number> {
-    return (await this.metrics()).filter((m) => m.name === 'rest_client_requests_total' && ['create', 'update', 'patch', 'delete'].includes(m.labels.verb!)).reduce((n, m) => n + m.value, 0);
+    return [...(await this.writesBy()).values()].reduce((a, b) => a + b, 0);
   }
 
   /** Reconciles by controller, and whether every queue is empty with no worker busy. */
@@ -236,6 +247,7 @@ async function run(n: number): Promise<Figures> {
         const restartRssMb = stratus.rss().now;
         report(`${n}: restart until every object reconciled`, restartS, 's', 'process start included');
         report(`${n}: controller writes the restart caused`, restartWrites, 'writes', 'in the restart and 10 s after it');
+        for (const [what, count] of await stratus.writesBy()) report(`  ${what}`, count, 'writes');
         report(`${n}: RSS of stratus run, after the restart`, restartRssMb, 'MB');
         return { n, convergeS, writes, rssMb, restWrites, restS, restartS, restartWrites, restartRssMb };
       } finally {

@@ -1,6 +1,6 @@
 import type { App, HealthCheck } from '../../pkg/api/types.generated.js';
 import type { Container } from '../../pkg/kube/core-types.js';
-import { appSelector, desiredDeployment, desiredService, exposesService, podVolumeName, probe, type ResolvedReferences } from './desired.js';
+import { desiredPodTemplate, desiredRevisionDeployment, desiredRevisionService, desiredService, exposesService, podVolumeName, probe, templateHash, type ResolvedReferences } from './desired.js';
 
 const app = (spec: Partial<App['spec']> = {}, labels?: Record<string, string>): App => ({
   apiVersion: 'stratus.dev/v1alpha1',
@@ -9,24 +9,38 @@ const app = (spec: Partial<App['spec']> = {}, labels?: Record<string, string>): 
   spec: { image: 'nginx:1.27', replicas: 1, ...spec },
 });
 const none: ResolvedReferences = { dependencyEnv: new Map(), claims: new Map(), nads: new Map() };
-const containerOf = (a: App, refs = none): Container => desiredDeployment(a, refs).spec.template.spec.containers[0]!;
+const containerOf = (a: App, refs = none): Container => desiredPodTemplate(a, refs).spec.containers[0]!;
 const check = (c: Partial<HealthCheck>): HealthCheck => ({ initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, ...c });
 
-describe('desiredDeployment', () => {
-  it('runs the image under a selector that is only the App label, with the replicas of the spec', () => {
-    expect(desiredDeployment(app({ replicas: 3 }), none)).toEqual({
+describe('desiredRevisionDeployment', () => {
+  it("runs a revision's template under the App's and the revision's labels, with the replicas it is given", () => {
+    const template = desiredPodTemplate(app({ replicas: 3 }), none);
+    expect(desiredRevisionDeployment(app({ replicas: 3 }), 'web-00002', template, 2)).toEqual({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'web', namespace: 'ns', labels: { 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web' } },
+      metadata: {
+        name: 'web-00002',
+        namespace: 'ns',
+        labels: { 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web', 'stratus.dev/revision': 'web-00002' },
+        annotations: { 'stratus.dev/template-hash': templateHash(template) },
+      },
       spec: {
-        replicas: 3,
-        selector: { matchLabels: { 'stratus.dev/app': 'web' } },
+        replicas: 2,
+        selector: { matchLabels: { 'stratus.dev/app': 'web', 'stratus.dev/revision': 'web-00002' } },
         template: {
-          metadata: { labels: { 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web' } },
+          metadata: { labels: { 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web', 'stratus.dev/revision': 'web-00002' } },
           spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
         },
       },
     });
+  });
+
+  it('hashes what runs: a new image or env changes it, replicas and the revision name do not', () => {
+    const hash = (spec: Partial<App['spec']>) => templateHash(desiredPodTemplate(app(spec), none));
+    expect(hash({ replicas: 5 })).toBe(hash({}));
+    expect(hash({ image: 'nginx:1.28' })).not.toBe(hash({}));
+    expect(hash({ env: [{ name: 'A', value: '1' }] })).not.toBe(hash({}));
+    expect(hash({ healthCheck: check({ tcp: { port: 80 } }) })).not.toBe(hash({}));
   });
 
   it.each<[string, Partial<App['spec']>, Partial<Container>]>([
@@ -55,32 +69,31 @@ describe('desiredDeployment', () => {
   it('puts dependency values into the environment and refuses to guess a missing one', () => {
     const a = app({ dependsOn: [{ kind: 'VirtualMachine', name: 'db' }], env: [{ name: 'DB', dependency: { kind: 'VirtualMachine', name: 'db', property: 'host' } }] });
     expect(containerOf(a, { ...none, dependencyEnv: new Map([['DB', 'db.ns.svc']]) }).env).toEqual([{ name: 'DB', value: 'db.ns.svc' }]);
-    expect(() => desiredDeployment(a, none)).toThrow('spec.env[DB]');
+    expect(() => desiredPodTemplate(a, none)).toThrow('spec.env[DB]');
   });
 
   it('mounts each Volume through its claim, read-only when asked', () => {
     const a = app({ volumes: [{ name: 'data', mountPath: '/data', readOnly: false }, { name: 'assets.v2', mountPath: '/assets', readOnly: true }] });
-    const d = desiredDeployment(a, { ...none, claims: new Map([['data', 'data-claim'], ['assets.v2', 'assets.v2']]) });
-    expect(d.spec.template.spec.volumes).toEqual([
+    const t = desiredPodTemplate(a, { ...none, claims: new Map([['data', 'data-claim'], ['assets.v2', 'assets.v2']]) });
+    expect(t.spec.volumes).toEqual([
       { name: 'data', persistentVolumeClaim: { claimName: 'data-claim' } },
       { name: 'volume-1', persistentVolumeClaim: { claimName: 'assets.v2', readOnly: true } },
     ]);
-    expect(d.spec.template.spec.containers[0]!.volumeMounts).toEqual([
+    expect(t.spec.containers[0]!.volumeMounts).toEqual([
       { name: 'data', mountPath: '/data' },
       { name: 'volume-1', mountPath: '/assets', readOnly: true },
     ]);
-    expect(() => desiredDeployment(a, none)).toThrow('spec.volumes[data]');
+    expect(() => desiredPodTemplate(a, none)).toThrow('spec.volumes[data]');
   });
 
   it('attaches secondary Networks through Multus, labels members, and leaves addresses to IPAM', () => {
     const a = app({ networks: [{ name: 'front', network: 'private' }, { name: 'store', network: 'storage' }] }, { tier: 'web', 'stratus.dev/app': 'spoofed' });
-    const d = desiredDeployment(a, { ...none, nads: new Map([['private', 'private'], ['storage', 'storage-nad']]) });
-    expect(d.spec.template.metadata).toEqual({
+    const t = desiredPodTemplate(a, { ...none, nads: new Map([['private', 'private'], ['storage', 'storage-nad']]) });
+    expect(t.metadata).toEqual({
       labels: { tier: 'web', 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web', 'net.stratus.dev/private': 'true', 'net.stratus.dev/storage': 'true' },
       annotations: { 'k8s.v1.cni.cncf.io/networks': '[{"name":"private","namespace":"ns","interface":"front"},{"name":"storage-nad","namespace":"ns","interface":"store"}]' },
     });
-    expect(d.spec.selector).toEqual({ matchLabels: appSelector(a) });
-    expect(() => desiredDeployment(a, none)).toThrow('spec.networks[front]');
+    expect(() => desiredPodTemplate(a, none)).toThrow('spec.networks[front]');
   });
 });
 
@@ -111,22 +124,37 @@ describe('desiredService', () => {
   ])('%s', (_, spec, exposed, type) => {
     const a = app(spec);
     expect(exposesService(a)).toBe(exposed);
-    expect(desiredService(a)?.spec.type).toBe(type);
+    expect(desiredService(a, 'web-00001')?.spec.type).toBe(type);
   });
 
-  it('selects the pods and maps each port to itself', () => {
-    expect(desiredService(app({ ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'metrics', port: 9090, protocol: 'TCP' }] }))).toEqual({
+  it("selects the primary revision's pods (all the App's without one) and maps each port to itself", () => {
+    const a = app({ ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'metrics', port: 9090, protocol: 'TCP' }] });
+    expect(desiredService(a, undefined)?.spec.selector).toEqual({ 'stratus.dev/app': 'web' });
+    expect(desiredService(a, 'web-00003')).toEqual({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'web', namespace: 'ns', labels: { 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web' } },
       spec: {
         type: 'ClusterIP',
-        selector: { 'stratus.dev/app': 'web' },
+        selector: { 'stratus.dev/app': 'web', 'stratus.dev/revision': 'web-00003' },
         ports: [
           { name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' },
           { name: 'metrics', port: 9090, targetPort: 9090, protocol: 'TCP' },
         ],
       },
+    });
+  });
+});
+
+describe('desiredRevisionService', () => {
+  it("serves a revision's own ports (as it was made, whatever the spec says now) to its pods", () => {
+    const made = app({ ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] });
+    const d = desiredRevisionDeployment(made, 'web-00001', desiredPodTemplate(made, none), 1);
+    expect(desiredRevisionService(app({ ports: [{ name: 'http', port: 9090, protocol: 'TCP' }] }), d)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web-00001', namespace: 'ns', labels: { 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web', 'stratus.dev/revision': 'web-00001' } },
+      spec: { type: 'ClusterIP', selector: { 'stratus.dev/app': 'web', 'stratus.dev/revision': 'web-00001' }, ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }] },
     });
   });
 });

@@ -1,5 +1,7 @@
-// What an App becomes: a Deployment running its image, and a Service for its
-// ports. Pure functions of the spec and the resolved references.
+// What an App becomes: a Deployment per revision running what the spec
+// said when the revision was made, a Service for its ports, and with a
+// route a Service per revision for the Gateway to split between. Pure
+// functions of the spec and the resolved references.
 //
 // The objects are written with server-side apply and compared with what
 // exists by containsSubset, so they state only fields Stratus means to own,
@@ -8,6 +10,7 @@
 // true. Anything else the apiserver or another actor sets stays theirs.
 import type { App, HealthCheck } from '../../pkg/api/types.generated.js';
 import type { Container, Deployment, Probe, Service } from '../../pkg/kube/core-types.js';
+import { createHash } from 'node:crypto';
 import { networksAnnotation } from '../../pkg/contracts/multus/index.js';
 import { childLabels, labelKeys, managedBy, networkMemberLabel } from '../shared/labels.js';
 import { canonicalQuantity } from '../../pkg/kube/quantity-canonical.js';
@@ -33,10 +36,20 @@ export function exposesService(app: App): boolean {
   return !!app.spec.ports?.length && (app.spec.expose?.type ?? 'ClusterIP') !== 'None';
 }
 
-/** The Deployment's selector, the Service's selector and the scale subresource's. */
+/** Every instance of the App, whichever revision: the scale subresource's selector (a Scaler's metrics). */
 export function appSelector(app: App): Record<string, string> {
   return { [labelKeys.app]: app.metadata.name! };
 }
+
+/** The instances of one revision: its Deployment's selector and its Service's. */
+function revisionSelector(app: App, revision: string): Record<string, string> {
+  return { ...appSelector(app), [labelKeys.revision]: revision };
+}
+
+/** On a revision's Deployment: the hash of the pod template it was made from (without its revision label). */
+export const templateHashAnnotation = 'stratus.dev/template-hash';
+
+export type PodTemplate = Deployment['spec']['template'];
 
 /** The App's own labels, Stratus's, and one per secondary Network (for its policies). */
 export function podLabels(app: App): Record<string, string> {
@@ -113,7 +126,8 @@ function container(app: App, refs: ResolvedReferences): Container {
   return c;
 }
 
-export function desiredDeployment(app: App, refs: ResolvedReferences): Deployment {
+/** What runs: the pod template a new revision takes, without its revision label. */
+export function desiredPodTemplate(app: App, refs: ResolvedReferences): PodTemplate {
   const ns = app.metadata.namespace;
   const volumes = (app.spec.volumes ?? []).map((v, i) => {
     const claimName = refs.claims.get(v.name);
@@ -127,24 +141,47 @@ export function desiredDeployment(app: App, refs: ResolvedReferences): Deploymen
     return { name: nad, namespace: ns, interface: n.name };
   });
   return {
+    metadata: {
+      labels: podLabels(app),
+      ...(networks.length ? { annotations: { [networksAnnotation]: JSON.stringify(networks) } } : {}),
+    },
+    spec: { containers: [container(app, refs)], ...(volumes.length ? { volumes } : {}) },
+  };
+}
+
+export function templateHash(template: PodTemplate): string {
+  return createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 16);
+}
+
+/** A revision's Deployment: the template with the revision's label, made once; later only its replicas change. */
+export function desiredRevisionDeployment(app: App, revision: string, template: PodTemplate, replicas: number): Deployment {
+  const selector = revisionSelector(app, revision);
+  return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: app.metadata.name, namespace: ns, labels: childLabels('app', app.metadata.name!) },
+    metadata: {
+      name: revision,
+      namespace: app.metadata.namespace,
+      labels: { ...childLabels('app', app.metadata.name!), [labelKeys.revision]: revision },
+      annotations: { [templateHashAnnotation]: templateHash(template) },
+    },
     spec: {
-      replicas: app.spec.replicas ?? 1,
-      selector: { matchLabels: appSelector(app) },
-      template: {
-        metadata: {
-          labels: podLabels(app),
-          ...(networks.length ? { annotations: { [networksAnnotation]: JSON.stringify(networks) } } : {}),
-        },
-        spec: { containers: [container(app, refs)], ...(volumes.length ? { volumes } : {}) },
-      },
+      replicas,
+      selector: { matchLabels: selector },
+      template: { ...template, metadata: { ...template.metadata, labels: { ...template.metadata?.labels, ...selector } } },
     },
   };
 }
 
-export function desiredService(app: App): Service | undefined {
+function servicePorts(app: App): NonNullable<Service['spec']['ports']> {
+  return app.spec.ports!.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: p.protocol ?? 'TCP' }));
+}
+
+/**
+ * The App's Service: its instances of `revision` (the one taking the
+ * largest share of the traffic), or all of them while there is none.
+ */
+export function desiredService(app: App, revision: string | undefined): Service | undefined {
   if (!exposesService(app)) return undefined;
   return {
     apiVersion: 'v1',
@@ -152,8 +189,25 @@ export function desiredService(app: App): Service | undefined {
     metadata: { name: serviceName(app), namespace: app.metadata.namespace, labels: childLabels('app', app.metadata.name!) },
     spec: {
       type: (app.spec.expose?.type ?? 'ClusterIP') as NonNullable<Service['spec']['type']>,
-      selector: appSelector(app),
-      ports: app.spec.ports!.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: p.protocol ?? 'TCP' })),
+      selector: revision ? revisionSelector(app, revision) : appSelector(app),
+      ports: servicePorts(app),
     },
+  };
+}
+
+/** A revision's own Service, the backend a route's weights point at: the ports its instances listen on. */
+export function desiredRevisionService(app: App, revision: Deployment): Service {
+  const name = revision.metadata.name!;
+  const ports = (revision.spec.template.spec.containers.find((c) => c.name === containerName)?.ports ?? []).map((p) => ({
+    name: p.name,
+    port: p.containerPort,
+    targetPort: p.containerPort,
+    protocol: p.protocol ?? 'TCP',
+  }));
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: app.metadata.namespace, labels: { ...childLabels('app', app.metadata.name!), [labelKeys.revision]: name } },
+    spec: { type: 'ClusterIP', selector: revisionSelector(app, name), ports },
   };
 }

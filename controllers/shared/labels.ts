@@ -8,8 +8,15 @@ export const labelKeys = {
   network: 'stratus.dev/network',
   virtualMachine: 'stratus.dev/virtualmachine',
   app: 'stratus.dev/app',
+  snapshot: 'stratus.dev/snapshot',
+  restore: 'stratus.dev/restore',
+  /** On the Snapshots a SnapshotSchedule takes (they outlive it: backups are not deleted with their schedule). */
+  snapshotSchedule: 'stratus.dev/snapshotschedule',
+  diskImage: 'stratus.dev/diskimage',
   /** Set on VMs of a group: the member index. */
   member: 'stratus.dev/member',
+  /** Set on an App's revisions (Deployments, Services, pods): the revision's name. */
+  revision: 'stratus.dev/revision',
 } as const;
 
 /**

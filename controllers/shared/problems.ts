@@ -14,10 +14,14 @@ export const Waiting = {
   Dependency: 'WaitingForDependency',
   /** A Scaler's target does not exist. */
   Target: 'WaitingForTarget',
-  /** The Volume a clone copies is not Ready. */
+  /** What an object is made from is not there or not Ready yet: the Volume a clone copies, a DiskImage, a Snapshot (for a Volume or a Restore), the VM or Volume a Snapshot copies. */
   Source: 'WaitingForSource',
+  /** A restore in place waits until its VM is stopped (no consent to stop it). */
+  Stop: 'WaitingForStop',
   /** Deletion waits until nothing uses the object. */
   DeletionBlocked: 'DeletionBlocked',
+  /** A route is not accepted by its Gateway yet, or its listeners not programmed (a certificate to come). */
+  Route: 'WaitingForRoute',
 } as const;
 
 /** Situations that need someone to change something. */
@@ -34,12 +38,30 @@ export const Stuck = {
   SegmentConflict: 'SegmentConflict',
   /** The tenant VLAN pool is used up. */
   SegmentsExhausted: 'SegmentsExhausted',
-  /** A Scaler's target cannot be scaled (no such kind, no scale subresource). */
+  /** A Scaler's target cannot be scaled (no such kind, no scale subresource); a Restore's target is not what its Snapshot was taken of. */
   InvalidTarget: 'InvalidTarget',
+  /** What an object is made from cannot serve: a VM group to snapshot, storage that cannot snapshot, a Snapshot without the disk asked for. */
+  InvalidSource: 'InvalidSource',
+  /** KubeVirt or the CSI driver failed a snapshot. */
+  SnapshotFailed: 'SnapshotFailed',
+  /** KubeVirt failed a restore. */
+  RestoreFailed: 'RestoreFailed',
+  /** CDI keeps failing to import a disk. */
+  ImportFailed: 'ImportFailed',
+  /** A cron schedule the controller cannot read. */
+  InvalidSchedule: 'InvalidSchedule',
   /** A dependency cannot give what the App asks of it. */
   InvalidDependency: 'InvalidDependency',
   /** A Volume's access mode does not fit how it is used. */
   VolumeAccessMode: 'VolumeAccessMode',
+  /** Instances cannot be placed on any node (the scheduler's reason in the message): KubeVirt's word for it, so an App says it as a VM does. */
+  Unschedulable: 'ErrorUnschedulable',
+  /** Traffic names a revision that does not exist. */
+  RevisionNotFound: 'RevisionNotFound',
+  /** A route names a Gateway the settings do not offer. */
+  GatewayNotOffered: 'GatewayNotOffered',
+  /** A progressive rollout found the new revision failing and moved the traffic back. */
+  RolledBack: 'RolledBack',
 } as const;
 
 /**

@@ -1,10 +1,11 @@
-// Which Volumes and Networks a VirtualMachine or App uses: the indexes that
-// let a Volume or Network controller find its users, and a user controller
-// find what it waits for.
-import type { App, VirtualMachine } from '../../pkg/api/types.generated.js';
+// Which Volumes, Networks and DiskImages a VirtualMachine, App or Volume
+// uses: the indexes that let a Volume, Network or DiskImage controller find
+// its users, and a user controller find what it waits for.
+import type { App, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 
 export const volumeIndex = 'stratus-volumes';
 export const networkIndex = 'stratus-networks';
+export const diskImageIndex = 'stratus-diskimages';
 
 export function volumesOfVm(vm: VirtualMachine): string[] {
   const names = [vm.spec.rootDisk?.volume, ...(vm.spec.disks ?? []).map((d) => d.volume)];
@@ -13,6 +14,14 @@ export function volumesOfVm(vm: VirtualMachine): string[] {
 
 export function volumesOfApp(app: App): string[] {
   return [...new Set((app.spec.volumes ?? []).map((v) => v.name))];
+}
+
+export function diskImagesOfVm(vm: VirtualMachine): string[] {
+  return vm.spec.rootDisk?.diskImage ? [vm.spec.rootDisk.diskImage] : [];
+}
+
+export function diskImagesOfVolume(volume: Volume): string[] {
+  return volume.spec.source?.diskImage ? [volume.spec.source.diskImage.name] : [];
 }
 
 export function networksOfVm(vm: VirtualMachine): string[] {

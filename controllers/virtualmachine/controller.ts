@@ -1,6 +1,6 @@
 // The VirtualMachine controller: what it watches and how events become keys.
-import { IPAllocations, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
-import type { VirtualMachine } from '../../pkg/api/types.generated.js';
+import { DiskImages, IPAllocations, Networks, Restores, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
+import type { Restore, VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
 import { Pods, Secrets, Services } from '../../pkg/kube/resources.js';
 import {
@@ -21,7 +21,8 @@ import type { IpAllocator } from '../ipam/allocator.js';
 import { leaseChanged } from '../ipam/pools.js';
 import { registerReferenceIndexes } from '../shared/indexes.js';
 import { labelKeys } from '../shared/labels.js';
-import { networkIndex, volumeIndex } from '../shared/references.js';
+import { diskImageIndex, networkIndex, volumeIndex } from '../shared/references.js';
+import { registerRestoreIndexes, targetOfRestore } from '../shared/restores.js';
 import { VirtualMachineReconciler } from './reconcile.js';
 
 /** KubeVirt objects made from a VM template carry the Stratus VM's name in a label. */
@@ -70,5 +71,9 @@ export function virtualMachineController(mgr: Manager, allocator: IpAllocator, w
   const users = (index: string) => enqueueMapped((o: KubeObject) => vms.indexer.byIndex(index, keyOf(o)).map(keyOf));
   controller.watch(mgr.cache.informer(Volumes), users(volumeIndex));
   controller.watch(mgr.cache.informer(Networks), users(networkIndex));
+  controller.watch(mgr.cache.informer(DiskImages), users(diskImageIndex));
+  // A Restore in place holds its VM stopped while it stops and restores it.
+  registerRestoreIndexes(mgr);
+  controller.watch(mgr.cache.informer<Restore>(Restores), enqueueMapped(targetOfRestore));
   return controller;
 }

@@ -47,6 +47,7 @@ export class VirtualMachineReconciler implements Reconciler {
     let applied = false;
     if ('problem' in resolved) o.problems.push(resolved.problem);
     else {
+      o.heldBy = resolved.heldBy;
       try {
         applied = await shape.apply(vm, resolved, o);
       } catch (err) {

@@ -1,13 +1,18 @@
 // What a VM's spec names, resolved the same way for one VM and for a group:
-// its Volumes to the claims holding their data, its interfaces to Networks
-// that are Ready. Whatever is missing becomes a problem the VM waits on.
-import { Networks, Volumes } from '../../pkg/api/resources.js';
-import type { Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
+// its Volumes to the claims holding their data, a DiskImage root disk to the
+// DataSource to clone, its interfaces to Networks that are Ready, and a
+// Restore in place that holds it stopped. Whatever is missing becomes a
+// problem the VM waits on.
+import { DiskImages, Networks, Volumes } from '../../pkg/api/resources.js';
+import type { DiskImage, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
-import { waiting, Waiting, type Problem } from '../shared/problems.js';
+import { parseQuantity } from '../../pkg/kube/quantity.js';
+import { stuck, Stuck, waiting, Waiting, type Problem } from '../shared/problems.js';
 import { volumesOfVm } from '../shared/references.js';
+import { restoreHolding } from '../shared/restores.js';
 import { interfacesOf, stableMac } from './addressing.js';
+import { existingRootImage, type ResolvedImage } from './root-disk.js';
 
 export interface InterfaceRequest {
   name: string;
@@ -21,6 +26,10 @@ export interface InterfaceRequest {
 export interface Resolved {
   /** Volume name → the claim holding its data. */
   claims: Map<string, string>;
+  /** The DiskImage a root disk clones. */
+  image?: ResolvedImage;
+  /** The Restore in place holding the VM stopped. */
+  heldBy?: string;
   interfaces: InterfaceRequest[];
 }
 
@@ -36,6 +45,19 @@ export function resolve(cache: Cache, vm: VirtualMachine): Resolved | { problem:
     else claims.set(name, volume.status?.claimName ?? name);
   }
   if (volumes.length) return { problem: waiting(Waiting.Volume, `waiting: ${volumes.join('; ')}`) };
+  const imageName = vm.spec.rootDisk.diskImage;
+  let image = imageName ? existingRootImage(cache, vm) : undefined;
+  if (imageName && !image) {
+    const found = cache.get<DiskImage>(DiskImages, ns, imageName);
+    if (!found?.status?.dataSource || !isTrue(found.status.conditions, 'Ready')) {
+      return { problem: waiting(Waiting.Source, `waiting for DiskImage ${imageName} to be Ready${found ? ` (it is ${found.status?.phase ?? 'new'})` : ', which does not exist'}`) };
+    }
+    const imageSize = String(found.status.size ?? found.spec.size);
+    if (vm.spec.rootDisk.size !== undefined && parseQuantity(String(vm.spec.rootDisk.size)) < parseQuantity(imageSize)) {
+      return { problem: stuck(Stuck.InvalidSource, `spec.rootDisk.size ${String(vm.spec.rootDisk.size)} is smaller than DiskImage ${imageName} (${imageSize})`) };
+    }
+    image = { dataSource: found.status.dataSource, size: String(vm.spec.rootDisk.size ?? imageSize) };
+  }
   const interfaces: InterfaceRequest[] = [];
   const networks: string[] = [];
   for (const iface of interfacesOf(vm)) {
@@ -52,5 +74,6 @@ export function resolve(cache: Cache, vm: VirtualMachine): Resolved | { problem:
     interfaces.push({ name: iface.name, mac, network, ...(iface.ipAddress ? { ipAddress: iface.ipAddress } : {}) });
   }
   if (networks.length) return { problem: waiting(Waiting.Network, `waiting: ${networks.join('; ')}`) };
-  return { claims, interfaces };
+  const heldBy = restoreHolding(cache, ns, vm.metadata.name!)?.metadata.name;
+  return { claims, interfaces, ...(image ? { image } : {}), ...(heldBy ? { heldBy } : {}) };
 }

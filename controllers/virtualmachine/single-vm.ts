@@ -56,7 +56,7 @@ export class SingleVm implements VmShape {
     const interfaces = await this.addresses(vm, resolved, o);
     if (!interfaces) return false;
     const live = this.liveVmi(vm);
-    const refs = { claims: resolved.claims, interfaces, unplugging: live ? unpluggingFrom([live], interfaces) : [] };
+    const refs = { claims: resolved.claims, image: resolved.image, heldBy: resolved.heldBy, interfaces, unplugging: live ? unpluggingFrom([live], interfaces) : [] };
     await applySecrets(this.client, this.cache, vm, refs, 'single');
     await applyChild(this.client, this.cache, KubeVirtVirtualMachines, vm, desiredKubeVirtVm(vm, refs));
     await applyService(this.client, this.cache, vm, o);

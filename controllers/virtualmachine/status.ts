@@ -43,6 +43,8 @@ export interface VmObservation {
   heldOnDrain?: { vmi: string; why: string }[];
   /** KubeVirt's LiveMigratable of the running instances (a group's: the first member that cannot). */
   migratable?: { status: 'True' | 'False'; reason: string; message: string };
+  /** A Restore in place holding the VM stopped. */
+  heldBy?: string;
   now: number;
 }
 
@@ -147,7 +149,10 @@ function groupSummary(vm: VirtualMachine, o: VmObservation): { phase: Phase; sum
 export function vmStatus(vm: VirtualMachine, o: VmObservation): VirtualMachineStatus {
   const group = vm.spec.replicas !== undefined;
   const shape = group ? groupSummary(vm, o) : singleSummary(vm, o);
-  const summary = summaryWith(o.problems, shape.summary);
+  const held: Summary | undefined = o.heldBy
+    ? { state: 'progressing', reason: 'Restoring', message: `stopped for Restore ${o.heldBy}, which is bringing back its disks; it runs again afterwards as powerState says` }
+    : undefined;
+  const summary = summaryWith(o.problems, held ?? shape.summary);
   // A group short of addresses still runs the members that have one.
   const blocking = o.problems.find((p) => p.reason !== Stuck.AddressesExhausted);
   const phase = blocking ? (blocking.stuck ? 'Failed' : 'Pending') : shape.phase;

@@ -23,6 +23,7 @@ import {
 } from '../../pkg/contracts/kubevirt/index.js';
 import { childLabels, labelKeys, managedBy, networkMemberLabel } from '../shared/labels.js';
 import type { ResolvedInterface } from './addressing.js';
+import { rootDiskDataVolume, rootDiskTemplate, type ResolvedImage } from './root-disk.js';
 import { cloudInitData, cloudInitVolume, sshSecretName } from './secrets.js';
 
 export type Shape = 'single' | 'group';
@@ -36,12 +37,16 @@ export interface ResolvedReferences {
   interfaces: ResolvedInterface[];
   /** Secondary interfaces the running instances still have that the spec no longer names: unplugged live. */
   unplugging?: { iface: VmiInterface; network: VmiNetwork }[];
+  /** The DiskImage a root disk clones. */
+  image?: ResolvedImage;
+  /** A Restore in place holding the VM stopped, whatever its powerState. */
+  heldBy?: string;
 }
 
 /** The spec fields a running instance is compared with (what it started with, in the applied-spec annotation). */
 export function restartRelevant(vm: VirtualMachine) {
   const { cpu, memory, maxMemory, instancetype, rootDisk, disks, networks, cloudInit, sshKeys, nodeSelector, evictionStrategy } = vm.spec;
-  return { cpu, memory, maxMemory, instancetype, rootDisk, disks, networks, cloudInit, sshKeys, nodeSelector, evictionStrategy };
+  return { cpu, memory, maxMemory, instancetype, rootDisk, disks, networks, cloudInit, sshKeys, nodeSelector, evictionStrategy: evictionStrategy ?? 'LiveMigrateIfPossible' };
 }
 
 /** Fields added to the record after instances were already running from it: a record without them is older, not a change. */
@@ -68,12 +73,14 @@ function templateSpec(vm: VirtualMachine, refs: ResolvedReferences, shape: Shape
   const s = vm.spec;
   const name = vm.metadata.name!;
   const disks: VmiDisk[] = [{ name: 'rootdisk', disk: { bus: s.rootDisk.bus }, bootOrder: 1 }];
-  const volumes: VmiVolume[] = [
-    s.rootDisk.image
-      ? { name: 'rootdisk', containerDisk: { image: s.rootDisk.image } }
-      : { name: 'rootdisk', persistentVolumeClaim: { claimName: refs.claims.get(s.rootDisk.volume!) ?? s.rootDisk.volume! } },
-  ];
   const dataVolumeTemplates: DataVolumeTemplate[] = [];
+  let root: VmiVolume;
+  if (s.rootDisk.image) root = { name: 'rootdisk', containerDisk: { image: s.rootDisk.image } };
+  else if (s.rootDisk.diskImage && refs.image) {
+    dataVolumeTemplates.push(rootDiskTemplate(vm, refs.image));
+    root = { name: 'rootdisk', dataVolume: { name: rootDiskDataVolume(vm) } };
+  } else root = { name: 'rootdisk', persistentVolumeClaim: { claimName: refs.claims.get(s.rootDisk.volume!) ?? s.rootDisk.volume! } };
+  const volumes: VmiVolume[] = [root];
   for (const d of s.disks ?? []) {
     disks.push({ name: d.name, disk: { bus: d.bus }, ...(d.readOnly ? { readOnly: true } : {}) });
     const hotpluggable = hotpluggableBus(d) ? { hotpluggable: true } : {};
@@ -127,7 +134,7 @@ export function kubevirtSpec(vm: VirtualMachine, refs: ResolvedReferences, shape
   const annotations: Record<string, string> = { [appliedSpecAnnotation]: appliedSpec(vm) };
   if (vm.spec.restartRequestedAt) annotations[restartAnnotation] = vm.spec.restartRequestedAt;
   return {
-    runStrategy: vm.spec.powerState === 'Running' ? 'Always' : 'Halted',
+    runStrategy: vm.spec.powerState === 'Running' && !refs.heldBy ? 'Always' : 'Halted',
     ...(vm.spec.instancetype ? { instancetype: { kind: vm.spec.instancetype.kind, name: vm.spec.instancetype.name } } : {}),
     ...(dataVolumeTemplates ? { dataVolumeTemplates } : {}),
     template: { metadata: { labels: templateLabels(vm), annotations }, spec },

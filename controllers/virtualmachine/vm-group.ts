@@ -53,7 +53,7 @@ export class VmGroup implements VmShape {
     const interfaces = await this.attachPools(vm, resolved, o);
     if (!interfaces) return false;
     const live = this.membersOf(vm).memberVmis.filter((v) => !v.metadata.deletionTimestamp);
-    const refs = { claims: resolved.claims, interfaces, unplugging: unpluggingFrom(live, interfaces) };
+    const refs = { claims: resolved.claims, image: resolved.image, heldBy: resolved.heldBy, interfaces, unplugging: unpluggingFrom(live, interfaces) };
     await applySecrets(this.client, this.cache, vm, refs, 'group');
     await applyChild(this.client, this.cache, VirtualMachinePools, vm, desiredPool(vm, refs));
     await applyService(this.client, this.cache, vm, o);

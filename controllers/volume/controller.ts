@@ -1,15 +1,18 @@
 // The Volume controller: what it watches and how events become keys.
-import { Apps, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
-import type { App, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
+import { Apps, DiskImages, Restores, Snapshots, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
+import type { App, Restore, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
 import { PersistentVolumeClaims, StorageClasses } from '../../pkg/kube/resources.js';
 import { DataVolumes } from '../../pkg/contracts/cdi/index.js';
+import { VirtualMachineRestores } from '../../pkg/contracts/kubevirt/index.js';
+import { keyOf, type KubeObject } from '../../pkg/meta/object.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
 import { specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
 import { labelKeys } from '../shared/labels.js';
-import { inNamespace, volumesOfApp, volumesOfVm } from '../shared/references.js';
+import { diskImageIndex, inNamespace, volumesOfApp, volumesOfVm } from '../shared/references.js';
+import { registerSnapshotIndexes, snapshotIndex } from '../shared/snapshot-users.js';
 import { registerReferenceIndexes } from '../shared/indexes.js';
 import { VolumeReconciler } from './reconcile.js';
 
@@ -36,6 +39,20 @@ export function volumeController(mgr: Manager, workers = 2): Controller {
   // A clone waits for its source Volume to be Ready.
   const volumes = mgr.cache.informer<Volume>(Volumes);
   controller.watch(volumes, enqueueMapped((source) => volumes.list().filter((v) => v.spec.source?.volume?.name === source.metadata.name && v.metadata.namespace === source.metadata.namespace).map((v) => `${v.metadata.namespace}/${v.metadata.name}`)));
+  // A Volume restored from a Snapshot or cloned from a DiskImage waits for it to be ready.
+  registerSnapshotIndexes(mgr);
+  controller.watch(mgr.cache.informer(Snapshots), enqueueMapped((s: KubeObject) => volumes.indexer.byIndex(snapshotIndex, keyOf(s)).map(keyOf)));
+  controller.watch(mgr.cache.informer(DiskImages), enqueueMapped((i: KubeObject) => volumes.indexer.byIndex(diskImageIndex, keyOf(i)).map(keyOf)));
+  // A Restore in place of a VM holds its Volumes' claims, and hands back the restored ones.
+  const vms = mgr.cache.informer<VirtualMachine>(VirtualMachines);
+  controller.watch(
+    mgr.cache.informer<Restore>(Restores),
+    enqueueMapped((r) => {
+      const vm = r.spec.target.virtualMachine ? vms.get(`${r.metadata.namespace}/${r.spec.target.virtualMachine}`) : undefined;
+      return vm ? inNamespace(vm.metadata.namespace, volumesOfVm(vm)) : [];
+    }),
+  );
+  mgr.cache.informer(VirtualMachineRestores);
   mgr.cache.informer(StorageClasses);
   return controller;
 }

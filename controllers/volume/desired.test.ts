@@ -30,10 +30,25 @@ describe('Volume desired state', () => {
   ])('imports %j through a DataVolume with source %j', (source, dvSource) => {
     const v = volume({ source });
     expect(importsData(v)).toBe(true);
-    const dv = desiredDataVolume(v, 'golden-claim');
+    const dv = desiredDataVolume(v, { sourceClaim: 'golden-claim' });
     expect(dv.spec.source).toEqual(dvSource);
     expect(dv.spec.storage?.resources?.requests?.storage).toBe('10Gi');
     expect(dv.metadata.name).toBe('data');
+  });
+
+  it('restores a claim from a VolumeSnapshot and clones a DiskImage through its DataSource', () => {
+    expect(importsData(volume({ source: { snapshot: { name: 'nightly' } } }))).toBe(false);
+    expect(desiredClaim(volume({ source: { snapshot: { name: 'nightly' } } }), 'vmsnapshot-1-volume-rootdisk').spec.dataSourceRef).toEqual({
+      apiGroup: 'snapshot.storage.k8s.io',
+      kind: 'VolumeSnapshot',
+      name: 'vmsnapshot-1-volume-rootdisk',
+    });
+    const v = volume({ source: { diskImage: { name: 'debian-12' } } });
+    expect(importsData(v)).toBe(true);
+    expect(desiredDataVolume(v, { dataSource: 'debian-12' }).spec).toEqual({
+      sourceRef: { kind: 'DataSource', name: 'debian-12' },
+      storage: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem' },
+    });
   });
 
   it('grows a claim with a patch that states only the request', () => {

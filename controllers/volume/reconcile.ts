@@ -13,11 +13,13 @@ import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/c
 import { SettlingStatusWriter } from '../../pkg/runtime/client/status-writer.js';
 import type { ReconcileContext, Reconciler, Request, Result } from '../../pkg/runtime/controller/types.js';
 import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
-import { isControlledBy, type KubeObject } from '../../pkg/meta/object.js';
+import { controllerReference, isControlledBy, type KubeObject } from '../../pkg/meta/object.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
 import { applyChild, ChildConflictError } from '../shared/children.js';
 import { volumeIndex } from '../shared/references.js';
-import { claimGrowth, claimName, desiredClaim, desiredDataVolume, importsData } from './desired.js';
+import { claimGrowth, claimName, desiredClaim, desiredDataVolume, importsData, type CloneOf } from './desired.js';
+import { restoredClaimOf, restoringVolume } from './restoring.js';
+import { diskImageSource, snapshotSource } from './sources.js';
 import { volumeStatus, type VolumeObservation } from './status.js';
 
 export const volumeFinalizer = 'stratus.dev/volume-protection';
@@ -73,24 +75,50 @@ export class VolumeReconciler implements Reconciler {
   }
 
   private async ensureStorage(volume: Volume, o: VolumeObservation): Promise<void> {
-    if (!importsData(volume)) {
-      await applyChild(this.client, this.cache, PersistentVolumeClaims, volume, desiredClaim(volume));
+    const ns = volume.metadata.namespace;
+    const existingClaim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, ns, claimName(volume));
+    if (!existingClaim) {
+      // A Restore in place is putting the claim back under this name.
+      const restore = restoringVolume(this.cache, volume);
+      if (restore) return void (o.restoring = restore.metadata.name);
+    } else if (restoredClaimOf(this.cache, volume, existingClaim)) {
+      await this.adopt(volume, existingClaim);
       return;
     }
-    let sourceClaim: string | undefined;
+    if (!importsData(volume)) {
+      let volumeSnapshot: string | undefined;
+      if (volume.spec.source?.snapshot) {
+        // A claim's data source is fixed once it is made: the claim keeps saying what it was restored from.
+        const made = existingClaim?.spec.dataSourceRef;
+        if (existingClaim) volumeSnapshot = made?.kind === 'VolumeSnapshot' ? made.name : undefined;
+        else {
+          const source = snapshotSource(this.cache, volume);
+          if ('problem' in source) return void o.problems.push(source.problem);
+          volumeSnapshot = source.volumeSnapshot;
+        }
+      }
+      await applyChild(this.client, this.cache, PersistentVolumeClaims, volume, desiredClaim(volume, volumeSnapshot));
+      return;
+    }
+    let clone: CloneOf | undefined;
     const cloneOf = volume.spec.source?.volume?.name;
+    const existingDv = this.cache.get<DataVolume>(DataVolumes, ns, claimName(volume));
     if (cloneOf) {
-      const source = this.cache.get<Volume>(Volumes, volume.metadata.namespace, cloneOf);
+      const source = this.cache.get<Volume>(Volumes, ns, cloneOf);
       if (!source || !isTrue(source.status?.conditions, 'Ready')) {
         o.problems.push(waiting(Waiting.Source, `waiting for Volume ${cloneOf} to be Ready before cloning it`));
         return;
       }
-      sourceClaim = source.status?.claimName ?? cloneOf;
+      clone = { sourceClaim: source.status?.claimName ?? cloneOf };
+    } else if (volume.spec.source?.diskImage && !existingDv) {
+      const source = diskImageSource(this.cache, volume);
+      if ('problem' in source) return void o.problems.push(source.problem);
+      clone = source;
     }
     // A DataVolume's spec is fixed once made (CDI refuses changes); growth goes to its claim.
-    const existing = this.cache.get<DataVolume>(DataVolumes, volume.metadata.namespace, claimName(volume));
+    const existing = existingDv;
     if (!existing) {
-      await applyChild(this.client, this.cache, DataVolumes, volume, desiredDataVolume(volume, sourceClaim));
+      await applyChild(this.client, this.cache, DataVolumes, volume, desiredDataVolume(volume, clone));
       return;
     }
     if (!isControlledBy(existing, volume.metadata.uid)) {
@@ -103,6 +131,14 @@ export class VolumeReconciler implements Reconciler {
       // CDI made the claim, so its request is CDI's field: take it over for the growth.
       await this.client.apply(PersistentVolumeClaims, claimGrowth(volume), { force: true });
     }
+  }
+
+  /** The claim a Restore put back becomes this Volume's child again. */
+  private async adopt(volume: Volume, claim: PersistentVolumeClaim): Promise<void> {
+    await this.client.patch<KubeObject>(PersistentVolumeClaims, claim.metadata.namespace, claim.metadata.name!, {
+      merge: { metadata: { resourceVersion: claim.metadata.resourceVersion, ownerReferences: [controllerReference(volume)] } },
+    });
+    this.events.event(volume, 'Normal', 'Restored', `claim ${claim.metadata.name} restored from a Snapshot`);
   }
 
   private async delete(volume: Volume, users: VolumeUser[], ctx: ReconcileContext): Promise<Result | void> {

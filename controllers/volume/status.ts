@@ -4,7 +4,7 @@ import type { Volume, VolumeStatus, VolumeUser } from '../../pkg/api/types.gener
 import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
 import { parseQuantity } from '../../pkg/kube/quantity.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
-import { firstProblem, problemSummary, Waiting, type Problem } from '../shared/problems.js';
+import { firstProblem, problemSummary, Stuck, Waiting, type Problem } from '../shared/problems.js';
 import { describeUsers, listedUsers } from '../shared/users.js';
 import type { DataVolume } from '../../pkg/contracts/cdi/index.js';
 
@@ -16,6 +16,8 @@ export interface VolumeObservation {
   problems: Problem[];
   /** Whether the StorageClass allows expansion (undefined: unknown). */
   expandable?: boolean;
+  /** A Restore in place putting the claim back. */
+  restoring?: string;
   deleting: boolean;
   now: number;
 }
@@ -41,8 +43,9 @@ function assess(volume: Volume, o: VolumeObservation): { phase: Phase; summary: 
   }
   const problem = firstProblem(o.problems);
   if (problem) return { phase: problem.stuck ? 'Failed' : 'Pending', summary: problemSummary(problem) };
+  if (o.restoring) return { phase: 'Restoring', summary: { state: 'progressing', reason: 'Restoring', message: `Restore ${o.restoring} is bringing back the Volume's data from a Snapshot` } };
   const failure = importFailure(o.dataVolume);
-  if (failure) return { phase: 'Failed', summary: { state: 'stalled', reason: 'ImportFailed', message: failure } };
+  if (failure) return { phase: 'Failed', summary: { state: 'stalled', reason: Stuck.ImportFailed, message: failure } };
   const dvPhase = o.dataVolume?.status?.phase;
   if (o.dataVolume && dvPhase !== 'Succeeded') {
     if (dvPhase && /^(Import|Clone|CSIClone|SmartClone|Upload)/.test(dvPhase)) {

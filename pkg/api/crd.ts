@@ -38,7 +38,9 @@ export function objectSchema(def: KindDefinition): Schema {
     required: ['spec'],
     properties,
     'x-kubernetes-validations': [
-      { rule: 'self.metadata.name.size() <= 63', message: 'metadata.name may have at most 63 characters: Stratus puts it in label values' },
+      def.nameLimit
+        ? { rule: `self.metadata.name.size() <= ${def.nameLimit.maxLength}`, message: `metadata.name may have at most ${def.nameLimit.maxLength} characters: ${def.nameLimit.why}` }
+        : { rule: 'self.metadata.name.size() <= 63', message: 'metadata.name may have at most 63 characters: Stratus puts it in label values' },
     ],
   });
 }

@@ -11,7 +11,7 @@ import { kinds } from './schema/index.js';
 import { typescriptTypes } from './typescript.js';
 
 /** Kinds whose Argo CD health is kstatus (the Scaler with its own checks on top); IPAllocation and NetworkSegment have no status. */
-const kstatusKinds = ['App', 'Network', 'VirtualMachine', 'Volume', 'Scaler'];
+const kstatusKinds = ['App', 'Network', 'VirtualMachine', 'Volume', 'Scaler', 'Snapshot', 'Restore', 'SnapshotSchedule', 'DiskImage'];
 
 /** The Scaler's additions to the kstatus health script: header notes and checks (pkg/api/argocd-health-scaler.lua). */
 function healthAdditions(kind: string): { notes: string; checks: string } {

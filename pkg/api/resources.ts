@@ -12,4 +12,9 @@ export const Scalers = t('scalers', 'Scaler');
 export const IPAllocations = t('ipallocations', 'IPAllocation');
 export const NetworkSegments: ResourceType = { ...t('networksegments', 'NetworkSegment'), namespaced: false };
 
-export const stratusKinds = [VirtualMachines, Volumes, Networks, Apps, Scalers, IPAllocations, NetworkSegments];
+export const Snapshots = t('snapshots', 'Snapshot');
+export const Restores = t('restores', 'Restore');
+export const SnapshotSchedules = t('snapshotschedules', 'SnapshotSchedule');
+export const DiskImages = t('diskimages', 'DiskImage');
+
+export const stratusKinds = [VirtualMachines, Volumes, Networks, Apps, Scalers, IPAllocations, NetworkSegments, Snapshots, Restores, SnapshotSchedules, DiskImages];

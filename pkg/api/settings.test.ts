@@ -1,9 +1,14 @@
-import { defaultSettings, originOf, parseSettings } from './settings.js';
+import { chosenGateway, defaultSettings, originOf, parseSettings } from './settings.js';
 
 describe('parseSettings', () => {
-  it('gives the defaults without a ConfigMap: any Prometheus server, VLANs 1000-3999 on br-stratus', () => {
+  it("gives the defaults without a ConfigMap: any Prometheus server, VLANs 1000-3999 on br-stratus, the embedded plane's Gateway", () => {
     expect(parseSettings(undefined)).toEqual({ settings: defaultSettings, errors: [] });
-    expect(defaultSettings).toEqual({ tenantBridge: 'br-stratus', tenantVlans: [{ first: 1000, last: 3999 }] });
+    expect(defaultSettings).toEqual({
+      tenantBridge: 'br-stratus',
+      tenantVlans: [{ first: 1000, last: 3999 }],
+      gateways: [{ choice: 'default', namespace: 'stratus-gateway', name: 'stratus' }],
+      defaultGateway: 'default',
+    });
   });
 
   it('reads every key', () => {
@@ -11,6 +16,8 @@ describe('parseSettings', () => {
       'prometheus.allowedServers': 'http://prometheus.monitoring:9090,\n https://Thanos.example.com ',
       'networks.tenantBridge': 'br-tenants',
       'networks.tenantVlans': '100-199, 300',
+      'routes.gateways': 'public=gateways/public,\n internal=gateways/internal.lan',
+      'routes.defaultGateway': 'internal',
     });
     expect(errors).toEqual([]);
     expect(settings).toEqual({
@@ -20,7 +27,34 @@ describe('parseSettings', () => {
         { first: 100, last: 199 },
         { first: 300, last: 300 },
       ],
+      gateways: [
+        { choice: 'public', namespace: 'gateways', name: 'public' },
+        { choice: 'internal', namespace: 'gateways', name: 'internal.lan' },
+      ],
+      defaultGateway: 'internal',
     });
+  });
+
+  it('takes the first Gateway listed as the default unless one is named', () => {
+    const { settings, errors } = parseSettings({ 'routes.gateways': 'public=gw/public,internal=gw/internal' });
+    expect(errors).toEqual([]);
+    expect(settings.defaultGateway).toBe('public');
+    expect(chosenGateway(settings, undefined)).toEqual({ choice: 'public', namespace: 'gw', name: 'public' });
+    expect(chosenGateway(settings, 'internal')).toEqual({ choice: 'internal', namespace: 'gw', name: 'internal' });
+    expect(chosenGateway(settings, 'default')).toBeUndefined();
+  });
+
+  it.each([
+    [{ 'routes.gateways': 'public' }, 'routes.gateways: "public" is not <choice>=<namespace>/<gateway>'],
+    [{ 'routes.gateways': 'Public=gw/public' }, 'is not <choice>=<namespace>/<gateway>'],
+    [{ 'routes.gateways': 'a=gw/x,a=gw/y' }, 'routes.gateways: "a" is listed twice'],
+    [{ 'routes.gateways': ',' }, 'routes.gateways: names no Gateway'],
+    [{ 'routes.defaultGateway': 'public' }, 'routes.defaultGateway: "public" is not among routes.gateways (default)'],
+  ])('reports %j and keeps the default Gateways', (data, error) => {
+    const { settings, errors } = parseSettings(data as Record<string, string>);
+    expect(errors.join('\n')).toContain(error);
+    expect(settings.gateways).toEqual(defaultSettings.gateways);
+    expect(settings.defaultGateway).toBe('default');
   });
 
   it.each([

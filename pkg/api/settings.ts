@@ -13,6 +13,10 @@ export const settingsKeys = {
   tenantBridge: 'networks.tenantBridge',
   /** VLAN IDs for tenant Networks, e.g. "1000-3999" or "100-199,300". Default 1000-3999. */
   tenantVlans: 'networks.tenantVlans',
+  /** The Gateways Apps' routes may attach to, as <choice>=<namespace>/<gateway>, comma- or newline-separated. Default default=stratus-gateway/stratus. */
+  gateways: 'routes.gateways',
+  /** The choice among routes.gateways an App's route takes unless it names one. Default: the first listed. */
+  defaultGateway: 'routes.defaultGateway',
 } as const;
 
 export interface VlanRange {
@@ -20,16 +24,34 @@ export interface VlanRange {
   last: number;
 }
 
+/** A Gateway Apps may attach their routes to, under the name an App's spec.route.gateway gives. */
+export interface GatewayChoice {
+  choice: string;
+  namespace: string;
+  name: string;
+}
+
 export interface Settings {
   /** Allowed Prometheus origins; undefined: any. */
   prometheusServers?: string[];
   tenantBridge: string;
   tenantVlans: VlanRange[];
+  gateways: GatewayChoice[];
+  /** One of gateways' choices. */
+  defaultGateway: string;
 }
 
-export const defaultSettings: Settings = { tenantBridge: 'br-stratus', tenantVlans: [{ first: 1000, last: 3999 }] };
+export const defaultSettings: Settings = {
+  tenantBridge: 'br-stratus',
+  tenantVlans: [{ first: 1000, last: 3999 }],
+  // The embedded plane's Gateway (pkg/simulators/gateway); a cluster names its own.
+  gateways: [{ choice: 'default', namespace: 'stratus-gateway', name: 'stratus' }],
+  defaultGateway: 'default',
+};
 
 const bridgePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** <choice>=<namespace>/<gateway>: DNS labels, the Gateway's name a DNS subdomain (as settings-policies.ts checks). */
+export const gatewayEntryPattern = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?=[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
 
 function list(value: string): string[] {
   return value
@@ -83,6 +105,25 @@ function parseVlans(value: string, errors: string[]): VlanRange[] {
   return valid;
 }
 
+function parseGateways(value: string, errors: string[]): GatewayChoice[] {
+  const choices = list(value).flatMap((entry) => {
+    if (!new RegExp(gatewayEntryPattern).test(entry)) {
+      errors.push(`${settingsKeys.gateways}: "${entry}" is not <choice>=<namespace>/<gateway>`);
+      return [];
+    }
+    const [choice, ref] = entry.split('=') as [string, string];
+    const [namespace, name] = ref.split('/') as [string, string];
+    return [{ choice, namespace, name }];
+  });
+  const seen = new Set<string>();
+  for (const c of choices) {
+    if (seen.has(c.choice)) errors.push(`${settingsKeys.gateways}: "${c.choice}" is listed twice`);
+    seen.add(c.choice);
+  }
+  if (!choices.length && !errors.length) errors.push(`${settingsKeys.gateways}: names no Gateway`);
+  return choices;
+}
+
 /** The settings a ConfigMap's data says, and what is wrong with it (wrong parts fall back to the defaults). */
 export function parseSettings(data: Record<string, string> | undefined): { settings: Settings; errors: string[] } {
   const errors: string[] = [];
@@ -104,5 +145,23 @@ export function parseSettings(data: Record<string, string> | undefined): { setti
     const ranges = parseVlans(vlans, errors);
     if (errors.length === before) settings.tenantVlans = ranges;
   }
+  const gateways = data?.[settingsKeys.gateways];
+  if (gateways !== undefined) {
+    const before = errors.length;
+    const choices = parseGateways(gateways, errors);
+    if (errors.length === before) settings.gateways = choices;
+    settings.defaultGateway = settings.gateways[0]!.choice;
+  }
+  const defaultGateway = data?.[settingsKeys.defaultGateway]?.trim();
+  if (defaultGateway !== undefined) {
+    if (settings.gateways.some((g) => g.choice === defaultGateway)) settings.defaultGateway = defaultGateway;
+    else errors.push(`${settingsKeys.defaultGateway}: "${defaultGateway}" is not among ${settingsKeys.gateways} (${settings.gateways.map((g) => g.choice).join(', ')})`);
+  }
   return { settings, errors };
+}
+
+/** The Gateway a route attaches to: the one `choice` names, or the default; undefined when the settings list no such choice. */
+export function chosenGateway(settings: Settings, choice: string | undefined): GatewayChoice | undefined {
+  const wanted = choice ?? settings.defaultGateway;
+  return settings.gateways.find((g) => g.choice === wanted);
 }

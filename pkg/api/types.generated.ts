@@ -18,11 +18,8 @@ export interface VirtualMachineSpec {
    * @default "Manual"
    */
   updatePolicy: "Manual" | "Automatic";
-  /**
-   * What happens when the VM's node is drained: LiveMigrateIfPossible moves it live when it can and otherwise restarts it on another node; LiveMigrate moves it live, and a VM that cannot keeps its node (the drain waits); None restarts it on another node. A group drains member by member.
-   * @default "LiveMigrateIfPossible"
-   */
-  evictionStrategy: "LiveMigrateIfPossible" | "LiveMigrate" | "None";
+  /** What happens when the VM's node is drained: LiveMigrateIfPossible (the default) moves it live when it can and otherwise restarts it on another node; LiveMigrate moves it live, and a VM that cannot keeps its node (the drain waits); None restarts it on another node. A group drains member by member. */
+  evictionStrategy?: "LiveMigrateIfPossible" | "LiveMigrate" | "None";
   /** CPU (default: 1 core) unless an instancetype is set. */
   cpu?: Cpu;
   /** Guest memory, e.g. 2Gi (default: 1Gi) unless an instancetype is set. */
@@ -31,7 +28,7 @@ export interface VirtualMachineSpec {
   maxMemory?: string | number;
   /** A KubeVirt instancetype giving cpu and memory. */
   instancetype?: InstancetypeReference;
-  /** The disk the VM boots from: a container image (ephemeral) or a Volume (persistent). */
+  /** The disk the VM boots from: a container image (ephemeral), a Volume (persistent), or a clone of a DiskImage (persistent, per VM). */
   rootDisk: RootDisk;
   /** More disks. */
   disks?: Disk[];
@@ -73,12 +70,16 @@ export interface InstancetypeReference {
   kind: "VirtualMachineClusterInstancetype" | "VirtualMachineInstancetype";
 }
 
-/** The disk the VM boots from: a container image (ephemeral) or a Volume (persistent). */
+/** The disk the VM boots from: a container image (ephemeral), a Volume (persistent), or a clone of a DiskImage (persistent, per VM). */
 export interface RootDisk {
   /** A container image holding the disk (a KubeVirt containerDisk). The disk is ephemeral: changes are lost on restart. */
   image?: string;
   /** A Volume holding the disk. The disk is persistent; the Volume is attached to this VM only. */
   volume?: string;
+  /** A DiskImage (golden image) to clone: the VM (each member of a group) gets a persistent disk of its own, made from the image without a new import, and deleted with the VM. */
+  diskImage?: string;
+  /** With diskImage: the size of the VM's disk (default: the image's size; not smaller). */
+  size?: string | number;
   /**
    * The disk bus the guest sees.
    * @default "virtio"
@@ -287,6 +288,10 @@ export interface VolumeSource {
   registry?: RegistrySource;
   /** Clone another Volume. */
   volume?: VolumeCloneSource;
+  /** Restore a Snapshot's data (size must be at least the Snapshot's). */
+  snapshot?: VolumeSnapshotSource;
+  /** Clone a DiskImage (no import of its own). */
+  diskImage?: VolumeDiskImageSource;
 }
 
 /** Import a disk image over HTTP(S). */
@@ -308,13 +313,27 @@ export interface VolumeCloneSource {
   name: string;
 }
 
+/** Restore a Snapshot's data (size must be at least the Snapshot's). */
+export interface VolumeSnapshotSource {
+  /** The Snapshot, in the same namespace. */
+  name: string;
+  /** For a Snapshot of a VirtualMachine: which of its disks (rootdisk, or a name from the VM's spec.disks); may be left out when it has one. */
+  disk?: string;
+}
+
+/** Clone a DiskImage (no import of its own). */
+export interface VolumeDiskImageSource {
+  /** The DiskImage, in the same namespace. */
+  name: string;
+}
+
 export interface VolumeStatus {
   /** The metadata.generation this status describes. */
   observedGeneration?: number;
   /** The latest observations of the object, keyed by type. */
   conditions?: Condition[];
-  /** Where the Volume stands. */
-  phase?: "Pending" | "Importing" | "Available" | "InUse" | "Resizing" | "Failed";
+  /** Where the Volume stands (Restoring: a Restore is bringing back its data). */
+  phase?: "Pending" | "Importing" | "Restoring" | "Available" | "InUse" | "Resizing" | "Failed";
   /** The capacity the claim has now. */
   capacity?: string;
   /** The PersistentVolumeClaim holding the data. */
@@ -334,7 +353,7 @@ export interface VolumeUser {
   name: string;
 }
 
-/** A persistent disk for VirtualMachines and Apps: blank, imported over HTTP or from a registry, or cloned from another Volume. */
+/** A persistent disk for VirtualMachines and Apps: blank, imported over HTTP or from a registry, cloned from another Volume or a DiskImage, or restored from a Snapshot. */
 export interface Volume extends KubeObject {
   apiVersion: 'stratus.dev/v1alpha1';
   kind: 'Volume';
@@ -506,6 +525,14 @@ export interface AppSpec {
   networks?: AppNetworkInterface[];
   /** Objects that must be Ready before the App starts. */
   dependsOn?: Dependency[];
+  /** How the App is reached from outside the cluster: an HTTPRoute on the platform's Gateway (Gateway API), one more per traffic tag. */
+  route?: AppRoute;
+  /** How requests are split between revisions (default: all to the latest revision). Traffic moves to a revision once its instances are ready. Rollback: point it at a previous revision. */
+  traffic?: TrafficTarget[];
+  /** Which old revisions are kept. A revision taking traffic, the latest and a tagged one are always kept. */
+  revisionHistory?: RevisionHistory;
+  /** Moves the latest revision's traffic to a new revision in steps instead of at once. An instance of the new revision failing (a failing container, an instance that cannot be scheduled, an instance no longer ready) halts the rollout and moves the traffic back. */
+  rollout?: AppRollout;
 }
 
 export interface EnvVar {
@@ -647,6 +674,77 @@ export interface Dependency {
   name: string;
 }
 
+/** How the App is reached from outside the cluster: an HTTPRoute on the platform's Gateway (Gateway API), one more per traffic tag. */
+export interface AppRoute {
+  /** Hostnames the App answers on. */
+  hostnames: string[];
+  /** Path prefixes routed to the App (default: /, everything). */
+  paths?: string[];
+  /** The App port (spec.ports[].name) requests go to (default: the first). */
+  port?: string;
+  /** The Gateway to attach to, among those the cluster offers (settings key routes.gateways; default: routes.defaultGateway). */
+  gateway?: string;
+  /** HTTPS for the route's hostnames, terminated by the Gateway on listeners of the App's own (a ListenerSet). */
+  tls?: AppTls;
+}
+
+/** HTTPS for the route's hostnames, terminated by the Gateway on listeners of the App's own (a ListenerSet). */
+export interface AppTls {
+  /** A Secret of type kubernetes.io/tls in the same namespace holding the certificate and key for the hostnames. */
+  secretName?: string;
+  /** A cert-manager issuer that issues the certificate into the Secret <app>-tls. */
+  issuer?: CertificateIssuerReference;
+}
+
+/** A cert-manager issuer that issues the certificate into the Secret <app>-tls. */
+export interface CertificateIssuerReference {
+  /**
+   * Issuer: in the same namespace; ClusterIssuer: cluster-wide.
+   * @default "Issuer"
+   */
+  kind: "Issuer" | "ClusterIssuer";
+  /** The issuer. */
+  name: string;
+}
+
+export interface TrafficTarget {
+  /** A revision of this App, e.g. web-00002 (status.revisions lists them). */
+  revision?: string;
+  /** The latest revision: the newest created, once its instances are ready. */
+  latestRevision?: boolean;
+  /** Share of the requests, 0-100 (default 0: reachable only through its tag). */
+  percent?: number;
+  /** Gives the target a URL of its own: <tag>-<hostname> for each route hostname (e.g. canary-shop.example.com). */
+  tag?: string;
+}
+
+/** Which old revisions are kept. A revision taking traffic, the latest and a tagged one are always kept. */
+export interface RevisionHistory {
+  /**
+   * Retired revisions kept for rollback (those taking no traffic), newest first.
+   * @default 10
+   */
+  limit: number;
+  /** Retired revisions created longer ago than this are deleted (default: no age limit). */
+  maxAgeSeconds?: number;
+}
+
+/** Moves the latest revision's traffic to a new revision in steps instead of at once. An instance of the new revision failing (a failing container, an instance that cannot be scheduled, an instance no longer ready) halts the rollout and moves the traffic back. */
+export interface AppRollout {
+  /** Steps of growing share; after the last, the new revision takes it all. */
+  steps: RolloutStep[];
+}
+
+export interface RolloutStep {
+  /** The new revision's share of the latest revision's traffic during this step. */
+  percent: number;
+  /**
+   * How long the step holds before the next.
+   * @default 60
+   */
+  pauseSeconds: number;
+}
+
 export interface AppStatus {
   /** The metadata.generation this status describes. */
   observedGeneration?: number;
@@ -662,14 +760,74 @@ export interface AppStatus {
   availableReplicas?: number;
   /** The label selector of the instances, for the scale subresource. */
   selector?: string;
-  /** How to reach the App: host:port of its Service. */
+  /** How to reach the App inside the cluster: host:port of its Service. */
   address?: string;
-  /** The URL of the first port (http). */
+  /** The App's URL: its route's first, or else its Service's (http, first port). */
   url?: string;
+  /** The newest revision. */
+  latestCreatedRevision?: string;
+  /** The newest revision whose instances have all been ready. */
+  latestReadyRevision?: string;
+  /** The revisions kept, newest first. */
+  revisions?: RevisionStatus[];
+  /** How requests are split now: spec.traffic once its revisions are ready (and, with a rollout, its current step). */
+  traffic?: TrafficStatus[];
+  route?: RouteStatus;
+  /** A progressive rollout in progress, or halted; absent once done. */
+  rollout?: RolloutStatus;
   /** Each dependency and whether it is ready. */
   dependencies?: DependencyStatus[];
   /** Each secondary Network's address pool: one address per instance and interface, plus a quarter for rollouts and replacements. */
   networks?: NetworkPoolStatus[];
+}
+
+export interface RevisionStatus {
+  /** The revision: <app>-<number>, its Deployment (and Service) too. */
+  name: string;
+  /** The image it runs. */
+  image?: string;
+  /** When it was created. */
+  created: string;
+  /** Whether its instances have all been ready (a retired revision keeps the answer). */
+  ready: boolean;
+  /** Instances it is given: its share of spec.replicas. */
+  replicas: number;
+  /** Its share of the requests now. */
+  percent?: number;
+}
+
+export interface TrafficStatus {
+  /** The revision serving the share. */
+  revision: string;
+  /** Set when the entry follows the latest revision. */
+  latestRevision?: boolean;
+  /** Share of the requests. */
+  percent?: number;
+  /** The tag. */
+  tag?: string;
+  /** The tag's URL. */
+  url?: string;
+}
+
+export interface RouteStatus {
+  /** The Gateway the routes attach to: namespace/name. */
+  gateway?: string;
+  /** The route's URLs, one per hostname. */
+  urls?: string[];
+}
+
+/** A progressive rollout in progress, or halted; absent once done. */
+export interface RolloutStatus {
+  /** The revision taking over. */
+  revision: string;
+  /** The revision it takes over from. */
+  from: string;
+  /** The current step of spec.rollout.steps (0-based). */
+  step: number;
+  /** When the current step began. */
+  stepStartedAt?: string;
+  /** Why the rollout was halted and the traffic moved back, if it was. */
+  rolledBack?: string;
 }
 
 export interface DependencyStatus {
@@ -679,7 +837,7 @@ export interface DependencyStatus {
   address?: string;
 }
 
-/** An application: an image run as a scalable, reachable service. */
+/** An application: an image run as a scalable, reachable service, in immutable revisions between which traffic is split. */
 export interface App extends KubeObject {
   apiVersion: 'stratus.dev/v1alpha1';
   kind: 'App';
@@ -1046,4 +1204,276 @@ export interface NetworkSegment extends KubeObject {
   apiVersion: 'stratus.dev/v1alpha1';
   kind: 'NetworkSegment';
   spec: NetworkSegmentSpec;
+}
+
+export interface SnapshotSpec {
+  /** What to snapshot: exactly one of virtualMachine and volume. */
+  source: SnapshotSource;
+  /**
+   * When the Snapshot is deleted: Delete its data, or Retain it (the KubeVirt VirtualMachineSnapshotContent, or the CSI VolumeSnapshotContent, stays for a cluster administrator).
+   * @default "Delete"
+   */
+  deletionPolicy: "Delete" | "Retain";
+}
+
+/** What to snapshot: exactly one of virtualMachine and volume. */
+export interface SnapshotSource {
+  /** A VirtualMachine (a single VM, not a group), in the same namespace: every persistent disk it has. */
+  virtualMachine?: string;
+  /** A Volume, in the same namespace. */
+  volume?: string;
+}
+
+export interface SnapshotStatus {
+  /** The metadata.generation this status describes. */
+  observedGeneration?: number;
+  /** The latest observations of the object, keyed by type. */
+  conditions?: Condition[];
+  /** Where the Snapshot stands. */
+  phase?: "Pending" | "InProgress" | "Succeeded" | "Failed";
+  /** Whether the Snapshot can be restored from. */
+  readyToUse?: boolean;
+  /** The point in time the data is from. */
+  creationTime?: string;
+  /** The size of all its disks together. */
+  size?: string;
+  /** Application: the guest agent froze the VM's filesystems; Crash: taken while the disk was in use without that (as after a power cut); Offline: nothing was running on the disk. */
+  consistency?: "Application" | "Crash" | "Offline";
+  /** KubeVirt's indications of the VM's state when it was taken (Online, GuestAgent, NoGuestAgent, Paused, QuiesceTimeout). */
+  indications?: string[];
+  /** The disks in the Snapshot. */
+  volumes?: SnapshotVolumeStatus[];
+  /** Disks of the VM that are not in the Snapshot (container disks, cloud-init). */
+  excludedDisks?: string[];
+  /** The uid of the VirtualMachine or Volume it was taken of: a restore in place goes only to that very object. */
+  sourceUID?: string;
+}
+
+export interface SnapshotVolumeStatus {
+  /** The disk of the VM (rootdisk, or the name in spec.disks), or the Volume. */
+  name: string;
+  /** The Volume holding the disk, when it is one. */
+  volume?: string;
+  /** The PersistentVolumeClaim that was snapshotted. */
+  claimName?: string;
+  /** The CSI VolumeSnapshot holding the copy. */
+  volumeSnapshot?: string;
+  /** The smallest size a disk restored from it can have. */
+  size?: string;
+  /** Whether the copy can be restored from. */
+  readyToUse?: boolean;
+}
+
+/** A point-in-time copy of a VirtualMachine's disks (a KubeVirt VirtualMachineSnapshot) or of a Volume (a CSI VolumeSnapshot). */
+export interface Snapshot extends KubeObject {
+  apiVersion: 'stratus.dev/v1alpha1';
+  kind: 'Snapshot';
+  spec: SnapshotSpec;
+  status?: SnapshotStatus;
+}
+
+export interface RestoreSpec {
+  /** The Snapshot to restore from, in the same namespace. */
+  snapshot: string;
+  /** Where the data goes: exactly one of virtualMachine and newVirtualMachine. */
+  target: RestoreTarget;
+  /**
+   * Consent to stop the target VM if it runs: Stratus stops it for the restore and starts it again afterwards as its powerState says. Without it, the restore waits until the VM is stopped.
+   * @default false
+   */
+  stopVirtualMachine: boolean;
+}
+
+/** Where the data goes: exactly one of virtualMachine and newVirtualMachine. */
+export interface RestoreTarget {
+  /** Restore in place: the VirtualMachine the Snapshot was taken of, named again on purpose. Its disks in the Snapshot get the Snapshot's data; its configuration stays what its spec says. */
+  virtualMachine?: string;
+  /** Restore into a new VirtualMachine of this name (it must not exist): Stratus makes it, with a new Volume per disk of the Snapshot, from the spec the VM had when the Snapshot was taken, without its fixed addresses. Both are yours afterwards; Stratus does not change them again. */
+  newVirtualMachine?: string;
+}
+
+export interface RestoreStatus {
+  /** The metadata.generation this status describes. */
+  observedGeneration?: number;
+  /** The latest observations of the object, keyed by type. */
+  conditions?: Condition[];
+  /** Where the restore stands. */
+  phase?: "Pending" | "Stopping" | "Restoring" | "Succeeded" | "Failed";
+  /** The VirtualMachine restored to. */
+  virtualMachine?: string;
+  /** The disks restored. */
+  volumes?: RestoredVolume[];
+  /** When the data was back. */
+  restoreTime?: string;
+}
+
+export interface RestoredVolume {
+  /** The disk (rootdisk, or the name in spec.disks). */
+  name: string;
+  /** The Volume that holds it now. */
+  volume?: string;
+  /** The PersistentVolumeClaim restored from the Snapshot. */
+  claimName?: string;
+}
+
+/** Brings a VirtualMachine's disks back to a Snapshot: in place (the VM stopped for it, then started again as its powerState says), or into a new VirtualMachine. */
+export interface Restore extends KubeObject {
+  apiVersion: 'stratus.dev/v1alpha1';
+  kind: 'Restore';
+  spec: RestoreSpec;
+  status?: RestoreStatus;
+}
+
+export interface SnapshotScheduleSpec {
+  /** When to take the Snapshots, in cron syntax: 5 fields (minute hour day-of-month month day-of-week), e.g. "0 8 * * 1-5", or @hourly, @daily, @weekly, @monthly, @yearly. */
+  cron: string;
+  /**
+   * IANA time zone of the cron expression, e.g. Europe/Berlin.
+   * @default "UTC"
+   */
+  timezone: string;
+  /** A run that could not start within this many seconds of its scheduled time (the controller was down) is skipped, as with a CronJob. Unset: the latest missed run is made up once, however late; never more than one. */
+  startingDeadlineSeconds?: number;
+  /**
+   * Take no Snapshots while true (retention still applies).
+   * @default false
+   */
+  suspend: boolean;
+  /** What to snapshot, by name or label selector. */
+  sources: SnapshotScheduleSource[];
+  /** Which Snapshots the schedule keeps; it never deletes one a Restore or a Volume is being restored from, nor one still in progress. */
+  retention: SnapshotRetention;
+  /**
+   * The deletionPolicy of the Snapshots it takes.
+   * @default "Delete"
+   */
+  deletionPolicy: "Delete" | "Retain";
+}
+
+export interface SnapshotScheduleSource {
+  /** A VirtualMachine, by name. */
+  virtualMachine?: string;
+  /** A Volume, by name. */
+  volume?: string;
+  /** Every VirtualMachine whose labels match, at each run. */
+  virtualMachineSelector?: LabelSelector;
+  /** Every Volume whose labels match, at each run. */
+  volumeSelector?: LabelSelector;
+}
+
+/** Which Snapshots the schedule keeps; it never deletes one a Restore or a Volume is being restored from, nor one still in progress. */
+export interface SnapshotRetention {
+  /** Keep the newest this many ready Snapshots of each source. */
+  keep?: number;
+  /** Delete Snapshots older than this, e.g. 168h or 36h30m (hours, minutes, seconds); a source's newest ready Snapshot is kept whatever its age. */
+  maxAge?: string;
+}
+
+export interface SnapshotScheduleStatus {
+  /** The metadata.generation this status describes. */
+  observedGeneration?: number;
+  /** The latest observations of the object, keyed by type. */
+  conditions?: Condition[];
+  /** The scheduled time of the last run. */
+  lastScheduleTime?: string;
+  /** When the next run is due. */
+  nextScheduleTime?: string;
+  /** The scheduled time of the newest run whose Snapshots are all ready. */
+  lastSuccessfulTime?: string;
+  /** Snapshots it has taken that exist now. */
+  snapshots?: number;
+  /** What the last run snapshotted, as Kind/name (the first 100). */
+  sources?: string[];
+}
+
+/** Snapshots of VirtualMachines and Volumes (by name or label selector) on a cron schedule, keeping the newest N and/or those younger than a maximum age. */
+export interface SnapshotSchedule extends KubeObject {
+  apiVersion: 'stratus.dev/v1alpha1';
+  kind: 'SnapshotSchedule';
+  spec: SnapshotScheduleSpec;
+  status?: SnapshotScheduleStatus;
+}
+
+export interface DiskImageSpec {
+  /** Where the image comes from; changing it imports a new revision. */
+  source: DiskImageSource;
+  /** The size of the imported disk, e.g. 10Gi (at least the image’s virtual size). Clones are at least this big. */
+  size: string | number;
+  /** The StorageClass of the imported disk (default: the cluster default). Immutable. */
+  storageClassName?: string;
+  /** Import the source again on a schedule, as a new revision; VMs and Volumes made from it keep the disks they have, new ones clone the new revision once it is ready. A pinned source (checksum or digest) is not refreshed. */
+  refresh?: DiskImageRefresh;
+}
+
+/** Where the image comes from; changing it imports a new revision. */
+export interface DiskImageSource {
+  /** Import over HTTP(S). */
+  http?: DiskImageHttpSource;
+  /** Import from a container registry. */
+  registry?: DiskImageRegistrySource;
+}
+
+/** Import over HTTP(S). */
+export interface DiskImageHttpSource {
+  /** Where to download the image (raw, qcow2, optionally compressed). */
+  url: string;
+  /** The checksum the download must have, e.g. sha256:3b1f…: CDI verifies it, and the image is then pinned (a refresh cannot change it). */
+  checksum?: string;
+  secretRef?: LocalObjectReference;
+}
+
+/** Import from a container registry. */
+export interface DiskImageRegistrySource {
+  /** A container image holding the disk, e.g. docker://quay.io/containerdisks/fedora:41; with @sha256:… the image is pinned. */
+  url: string;
+}
+
+/** Import the source again on a schedule, as a new revision; VMs and Volumes made from it keep the disks they have, new ones clone the new revision once it is ready. A pinned source (checksum or digest) is not refreshed. */
+export interface DiskImageRefresh {
+  /** When to import the source again, in cron syntax: 5 fields (minute hour day-of-month month day-of-week), e.g. "0 8 * * 1-5", or @hourly, @daily, @weekly, @monthly, @yearly. */
+  cron: string;
+  /**
+   * IANA time zone of the cron expression, e.g. Europe/Berlin.
+   * @default "UTC"
+   */
+  timezone: string;
+  /** A run that could not start within this many seconds of its scheduled time (the controller was down) is skipped, as with a CronJob. Unset: the latest missed run is made up once, however late; never more than one. */
+  startingDeadlineSeconds?: number;
+}
+
+export interface DiskImageStatus {
+  /** The metadata.generation this status describes. */
+  observedGeneration?: number;
+  /** The latest observations of the object, keyed by type. */
+  conditions?: Condition[];
+  /** Where the image stands (Ready: VMs and Volumes can start from it). */
+  phase?: "Pending" | "Importing" | "Ready" | "Failed";
+  /** The revision clones are made from now. */
+  revision?: number;
+  /** A newer revision being imported (first import, refresh, or a new source). */
+  importingRevision?: number;
+  /** Import progress of the revision being imported, e.g. "45.00%". */
+  progress?: string;
+  /** The capacity of the current revision. */
+  size?: string;
+  /** The source checksum CDI verified the current revision's download against. */
+  checksum?: string;
+  /** The registry digest the current revision was imported from, when the URL names one. */
+  digest?: string;
+  /** The CDI DataSource clones name (sourceRef). */
+  dataSource?: string;
+  /** Clones from the image in progress; the image is not deleted while any is. */
+  clones?: number;
+  /** The scheduled time of the last refresh. */
+  lastRefreshTime?: string;
+  /** When the next refresh is due. */
+  nextRefreshTime?: string;
+}
+
+/** A golden image: imported once (HTTP or registry, optionally refreshed on a schedule); VirtualMachines and Volumes start from it by cloning, without an import of their own. */
+export interface DiskImage extends KubeObject {
+  apiVersion: 'stratus.dev/v1alpha1';
+  kind: 'DiskImage';
+  spec: DiskImageSpec;
+  status?: DiskImageStatus;
 }

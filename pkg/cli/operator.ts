@@ -3,6 +3,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import { registerControllers } from '../../controllers/index.js';
+import type { Clock } from '../../controllers/shared/clock.js';
 import { installStratusCrds } from '../api/install.js';
 import { Manager } from '../runtime/manager/manager.js';
 
@@ -17,6 +18,8 @@ export interface OperatorOptions {
   installCrds?: boolean;
   /** Where the settings ConfigMap lives (default stratus-system, where admission reads it too). */
   settingsNamespace?: string;
+  /** The time cron schedules run by (default the wall clock). */
+  clock?: Clock;
 }
 
 export interface RunningOperator {
@@ -36,7 +39,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     userAgent: 'stratus-controllers',
   });
   if (o.installCrds) await installStratusCrds(manager.client);
-  registerControllers(manager, { workers: o.workers, settingsNamespace: o.settingsNamespace });
+  registerControllers(manager, { workers: o.workers, settingsNamespace: o.settingsNamespace, clock: o.clock });
   const stop = new AbortController();
   const done = manager.start(stop.signal);
   return {

@@ -1,6 +1,6 @@
 // `stratus status`: every Stratus object's health, and why (kstatus).
 import { health, type Health } from '../api/kstatus.js';
-import { Apps, Networks, Scalers, VirtualMachines, Volumes } from '../api/resources.js';
+import { Apps, DiskImages, Networks, Restores, Scalers, Snapshots, SnapshotSchedules, VirtualMachines, Volumes } from '../api/resources.js';
 import { Client } from '../runtime/client/client.js';
 import { isNotFound } from '../runtime/client/api-error.js';
 import { RestClient } from '../runtime/client/rest-client.js';
@@ -10,14 +10,15 @@ import type { Scaler, ScalerDecision } from '../api/types.generated.js';
 import { ExitCode, parseFlags, UsageError, type Command } from './command.js';
 import { loadKubeConfig } from './kubeconfig.js';
 
-const kinds: ResourceType[] = [Networks, Volumes, VirtualMachines, Apps, Scalers];
+const kinds: ResourceType[] = [Networks, Volumes, VirtualMachines, Apps, Scalers, DiskImages, Snapshots, SnapshotSchedules, Restores];
 
 const usage = `Usage: stratus status [flags] [KIND[/NAME]]
 
 Shows the health of Stratus objects as kstatus reads it (Current,
 InProgress, Failed), with the condition message that explains it. KIND is
-virtualmachine (svm), volume (svol), network (snet), app (sapp) or scaler
-(ssc). Exits 1 if any object shown is Failed.
+virtualmachine (svm), volume (svol), network (snet), app (sapp), scaler
+(ssc), diskimage (simg), snapshot (ssnap), snapshotschedule (ssched) or
+restore (srestore). Exits 1 if any object shown is Failed.
 
 Flags:
   -n, --namespace NS    only this namespace (default: all namespaces)
@@ -29,7 +30,7 @@ const aliases: Record<string, ResourceType> = {};
 for (const k of kinds) {
   for (const name of [k.kind.toLowerCase(), k.resource, `${k.resource}.stratus.dev`]) aliases[name] = k;
 }
-Object.assign(aliases, { svm: VirtualMachines, svol: Volumes, snet: Networks, sapp: Apps, ssc: Scalers });
+Object.assign(aliases, { svm: VirtualMachines, svol: Volumes, snet: Networks, sapp: Apps, ssc: Scalers, simg: DiskImages, ssnap: Snapshots, ssched: SnapshotSchedules, srestore: Restores });
 
 export interface StatusRow extends Health {
   kind: string;

@@ -12,6 +12,7 @@ import { realisticStorage } from '../simulators/storage/index.js';
 import { realisticCdi } from '../simulators/cdi/index.js';
 import { realisticKubeVirt } from '../simulators/kubevirt/index.js';
 import { realisticMetrics } from '../simulators/metrics/index.js';
+import { realisticGateway } from '../simulators/gateway/index.js';
 import { ExitCode, parseFlags, UsageError, type Command } from './command.js';
 import { startOperator } from './operator.js';
 
@@ -19,8 +20,8 @@ const usage = `Usage: stratus up [flags]
 
 Runs Stratus with no cluster: a local Kubernetes control plane (etcd,
 kube-apiserver, kube-controller-manager built from the upstream sources on
-first use), simulated nodes, storage, CDI and KubeVirt, and the Stratus
-controllers. Stops cleanly on Ctrl-C.
+first use), simulated nodes, storage, CDI, KubeVirt and a Gateway API
+implementation, and the Stratus controllers. Stops cleanly on Ctrl-C.
 
 Flags:
   --kubeconfig PATH    where to write the admin kubeconfig (default .stratus/kubeconfig)
@@ -35,7 +36,7 @@ Flags:
 
 function simulatorOptions(profile: string): SimulatorOptions {
   if (profile === 'fast') return {};
-  if (profile === 'realistic') return { kubelet: realisticKubelet, storage: realisticStorage, cdi: realisticCdi, kubevirt: realisticKubeVirt, metrics: realisticMetrics };
+  if (profile === 'realistic') return { kubelet: realisticKubelet, storage: realisticStorage, cdi: realisticCdi, kubevirt: realisticKubeVirt, metrics: realisticMetrics, gateway: realisticGateway };
   throw new UsageError(`--sim-profile: unknown profile "${profile}" (want fast or realistic)`);
 }
 

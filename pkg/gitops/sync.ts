@@ -12,6 +12,7 @@ import { ApiError } from '../runtime/client/api-error.js';
 import type { Client } from '../runtime/client/client.js';
 import type { MappedResource, RestMapper } from '../runtime/client/rest-mapper.js';
 import type { KubeObject } from '../meta/object.js';
+import { deepEqual } from '../util/equality.js';
 import { sleep } from '../util/sleep.js';
 import {
   applySetId,
@@ -58,6 +59,18 @@ export interface SyncResult {
 
 function describe(e: unknown): string {
   return e instanceof ApiError ? (e.body.message ?? e.message) : (e as Error).message;
+}
+
+/**
+ * What an apply can change: everything but status and the bookkeeping. A
+ * resourceVersion alone can move without a change of ours: the first write
+ * after a create stores the status default the apiserver has only been
+ * adding on read until then.
+ */
+function desiredPart(obj: KubeObject): unknown {
+  const { resourceVersion: _version, managedFields: _fields, ...metadata } = obj.metadata;
+  const { status: _status, ...rest } = obj as KubeObject & { status?: unknown };
+  return { ...rest, metadata };
 }
 
 export class Syncer {
@@ -155,7 +168,7 @@ export class Syncer {
       const member = asMember(obj, id);
       const before = o.dryRun ? undefined : await this.client.tryGet(t, member.metadata.namespace, member.metadata.name!);
       const after = await this.client.apply(t, member, { fieldManager: syncFieldManager, force: o.force, dryRun: o.dryRun });
-      const changed = before?.metadata.resourceVersion !== after.metadata.resourceVersion;
+      const changed = !before || !deepEqual(desiredPart(before), desiredPart(after));
       results.push({ ...base, action: o.dryRun ? 'would apply' : changed ? 'applied' : 'unchanged' });
       this.log(`${o.dryRun ? 'would apply' : changed ? 'applied' : 'unchanged'} ${t.resource}/${obj.metadata.name}`);
       return [{ object: after, type: t }];

@@ -51,6 +51,13 @@ export interface PodAffinityTerm {
   namespaces?: string[];
 }
 
+/** A pod volume; Stratus and the simulators read and write only claim volumes and scratch space. */
+export interface PodVolume {
+  name: string;
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  emptyDir?: Record<string, never>;
+}
+
 export interface PodSpec {
   nodeName?: string;
   schedulerName?: string;
@@ -71,7 +78,7 @@ export interface PodSpec {
   initContainers?: Container[];
   readinessGates?: { conditionType: string }[];
   terminationGracePeriodSeconds?: number;
-  volumes?: unknown[];
+  volumes?: PodVolume[];
   hostname?: string;
 }
 
@@ -143,6 +150,8 @@ export interface PersistentVolumeClaimSpec {
   volumeMode?: 'Filesystem' | 'Block';
   volumeName?: string;
   dataSource?: { apiGroup?: string; kind: string; name: string };
+  /** What populates the claim: a VolumeSnapshot or another claim (the apiserver mirrors it into dataSource). */
+  dataSourceRef?: { apiGroup?: string; kind: string; name: string; namespace?: string };
 }
 
 export interface PersistentVolumeClaim extends KubeObject {
@@ -195,6 +204,13 @@ export interface Service extends KubeObject {
     externalName?: string;
   };
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
+export interface Secret extends KubeObject {
+  /** Opaque unless set, e.g. kubernetes.io/tls. */
+  type?: string;
+  /** Base64-encoded values. */
+  data?: Record<string, string>;
 }
 
 export interface Deployment extends KubeObject {

@@ -1,6 +1,7 @@
 // Simulators for what one machine cannot run: kubelet (with scheduler and
-// Multus duties), storage provisioner, CDI and KubeVirt. Each runs as
-// controllers against the API server, like the real component would.
+// Multus duties), storage provisioner, CDI, KubeVirt, metrics-server and a
+// Gateway API implementation. Each runs as controllers against the API
+// server, like the real component would.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import { silentLogger } from '../runtime/log/logger.js';
@@ -12,6 +13,7 @@ import { kubevirtControllerKubeConfig } from './kubevirt/identity.js';
 import { registerKubeVirt, type KubeVirtSimOptions } from './kubevirt/index.js';
 import { registerStorage, type StorageSimOptions } from './storage/index.js';
 import { registerMetrics, type MetricsSimOptions } from './metrics/index.js';
+import { registerGateway, type GatewaySimOptions } from './gateway/index.js';
 
 export interface SimulatorOptions {
   /** false switches a simulator off. */
@@ -21,6 +23,8 @@ export interface SimulatorOptions {
   kubevirt?: Partial<KubeVirtSimOptions> | false;
   /** The metrics-server (metrics.k8s.io). */
   metrics?: Partial<MetricsSimOptions> | false;
+  /** A Gateway API implementation, with a default GatewayClass and Gateway. */
+  gateway?: Partial<GatewaySimOptions> | false;
   logger?: Logger;
 }
 
@@ -43,6 +47,7 @@ export async function startSimulators(kubeConfig: KubeConfig, options: Simulator
   const kubevirtRest = options.kubevirt !== false ? new RestClient(await kubevirtControllerKubeConfig(manager.client, kubeConfig), { userAgent: 'virt-controller' }) : undefined;
   if (kubevirtRest) registerKubeVirt(manager, kubevirtRest, options.kubevirt || {});
   if (options.metrics !== false) registerMetrics(manager, options.metrics ?? {});
+  if (options.gateway !== false) registerGateway(manager, options.gateway ?? {});
   const controller = new AbortController();
   const running = manager.start(controller.signal);
   await manager.cache.waitForSync(controller.signal);

@@ -22,6 +22,10 @@ const network = (spec: string) => y(`${meta('Network', 'net')}spec: ${spec}`);
 const vm = (spec: string) => y(`${meta('VirtualMachine', 'vm')}spec: ${spec}`);
 const app = (spec: string) => y(`${meta('App', 'web')}spec: ${spec}`);
 const scaler = (spec: string) => y(`${meta('Scaler', 'sc')}spec: ${spec}`);
+const snapshot = (spec: string) => y(`${meta('Snapshot', 'snap')}spec: ${spec}`);
+const restore = (spec: string) => y(`${meta('Restore', 'rollback')}spec: ${spec}`);
+const schedule = (spec: string) => y(`${meta('SnapshotSchedule', 'nightly')}spec: ${spec}`);
+const image = (spec: string) => y(`${meta('DiskImage', 'debian')}spec: ${spec}`);
 
 export const cases: Case[] = [
   // Valid.
@@ -33,6 +37,14 @@ export const cases: Case[] = [
   { name: 'an app with a dependency', object: app('{image: nginx, dependsOn: [{kind: VirtualMachine, name: db}], env: [{name: DB, dependency: {kind: VirtualMachine, name: db}}]}'), expect: [] },
   { name: 'a scaler to zero on an object metric', object: scaler('{scaleTargetRef: {kind: App, name: web}, minReplicas: 0, maxReplicas: 5, metrics: [{type: Object, object: {describedObject: {apiVersion: v1, kind: ConfigMap, name: q}, metric: {name: depth}, fieldPath: .data.depth, target: {type: AverageValue, averageValue: "5"}}}]}'), expect: [] },
   { name: 'a volume that grows', old: volume('{size: 10Gi}'), object: volume('{size: 20Gi}'), expect: [] },
+  { name: 'a snapshot of a VM', object: snapshot('{source: {virtualMachine: db}, deletionPolicy: Retain}'), expect: [] },
+  { name: 'a restore in place with consent', object: restore('{snapshot: snap, target: {virtualMachine: db}, stopVirtualMachine: true}'), expect: [] },
+  { name: 'a restore into a new VM', object: restore('{snapshot: snap, target: {newVirtualMachine: db-copy}}'), expect: [] },
+  { name: 'a nightly schedule by selector', object: schedule('{cron: "0 2 * * *", timezone: Europe/Berlin, startingDeadlineSeconds: 3600, sources: [{volumeSelector: {matchLabels: {backup: nightly}}}, {virtualMachine: db}], retention: {keep: 7, maxAge: 168h}}'), expect: [] },
+  { name: 'a disk image with a checksum and a refresh', object: image('{source: {http: {url: "https://example.com/debian.qcow2", checksum: "sha256:0123abcd"}}, size: 4Gi, refresh: {cron: "@weekly"}}'), expect: [] },
+  { name: 'a volume from a snapshot disk', object: volume('{size: 10Gi, source: {snapshot: {name: snap, disk: rootdisk}}}'), expect: [] },
+  { name: 'a volume from a disk image', object: volume('{size: 10Gi, source: {diskImage: {name: debian}}}'), expect: [] },
+  { name: 'a VM group from a disk image', object: vm('{replicas: 3, rootDisk: {diskImage: debian, size: 20Gi}}'), expect: [] },
 
   // Invalid on create.
   { name: 'an unknown field', object: volume('{size: 10Gi, sizee: 20Gi}'), expect: ['spec.sizee'] },
@@ -81,12 +93,43 @@ export const cases: Case[] = [
   { name: 'fallback above maxReplicas', object: scaler('{scaleTargetRef: {kind: App, name: web}, maxReplicas: 4, minReplicas: 1, fallback: {failureThreshold: 3, replicas: 9}}'), expect: ['spec.fallback.replicas'] },
   { name: 'a Secret as a metric object', object: scaler('{scaleTargetRef: {kind: App, name: web}, maxReplicas: 2, metrics: [{type: Object, object: {describedObject: {kind: Secret, name: db}, metric: {name: x}, fieldPath: .data.password, target: {type: Value, value: "1"}}}]}'), expect: ['spec.metrics[0].object.describedObject'] },
   { name: 'a Secret as an external metric source', object: scaler('{scaleTargetRef: {kind: App, name: web}, maxReplicas: 2, metrics: [{type: External, external: {metric: {name: x}, source: {objectRef: {apiVersion: v1, kind: Secret, name: db}, fieldPath: .data.token}, target: {type: Value, value: "1"}}}]}'), expect: ['spec.metrics[0].external.source.objectRef'] },
+  { name: 'a snapshot of a VM and a Volume', object: snapshot('{source: {virtualMachine: db, volume: data}}'), expect: ['spec.source'] },
+  { name: 'a restore to two targets', object: restore('{snapshot: snap, target: {virtualMachine: db, newVirtualMachine: db-copy}}'), expect: ['spec.target'] },
+  { name: 'consent to stop a new VM', object: restore('{snapshot: snap, target: {newVirtualMachine: db-copy}, stopVirtualMachine: true}'), expect: ['spec.stopVirtualMachine'] },
+  { name: 'a schedule that is not cron', object: schedule('{cron: "nightly", sources: [{volume: data}], retention: {keep: 3}}'), expect: ['spec.cron'] },
+  { name: 'a schedule in an unknown time zone', object: schedule('{cron: "0 2 * * *", timezone: Moon/Tranquility, sources: [{volume: data}], retention: {keep: 3}}'), expect: ['spec.timezone'] },
+  { name: 'a schedule keeping nothing said', object: schedule('{cron: "0 2 * * *", sources: [{volume: data}], retention: {}}'), expect: ['spec.retention'] },
+  { name: 'a maximum age in days', object: schedule('{cron: "0 2 * * *", sources: [{volume: data}], retention: {maxAge: 7d}}'), expect: ['spec.retention.maxAge'] },
+  { name: 'a maximum age under a minute', object: schedule('{cron: "0 2 * * *", sources: [{volume: data}], retention: {maxAge: 30s}}'), expect: ['spec.retention.maxAge'] },
+  { name: 'a schedule source of two kinds', object: schedule('{cron: "0 2 * * *", sources: [{volume: data, virtualMachine: db}], retention: {keep: 1}}'), expect: ['spec.sources[0]'] },
+  { name: 'a disk image from two sources', object: image('{source: {http: {url: "https://example.com/a"}, registry: {url: "docker://quay.io/a"}}, size: 1Gi}'), expect: ['spec.source'] },
+  { name: 'a checksum without its algorithm', object: image('{source: {http: {url: "https://example.com/a", checksum: "0123abcd"}}, size: 1Gi}'), expect: ['spec.source.http.checksum'] },
+  { name: 'a root disk size without a disk image', object: vm('{rootDisk: {image: x, size: 10Gi}}'), expect: ['spec.rootDisk.size'] },
+  { name: 'a root disk with image and disk image', object: vm('{rootDisk: {image: x, diskImage: debian}}'), expect: ['spec.rootDisk'] },
+  { name: 'a volume from a snapshot and a URL', object: volume('{size: 1Gi, source: {snapshot: {name: s}, http: {url: "https://example.com/x"}}}'), expect: ['spec.source'] },
   { name: 'a utilization target without a value', object: scaler('{scaleTargetRef: {kind: App, name: web}, maxReplicas: 2, metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization}}}]}'), expect: ['spec.metrics[0].resource.target'] },
+  { name: 'an app routed with a split and a tag', object: app('{image: nginx, ports: [{name: http, port: 80}], route: {hostnames: [web.example.com], paths: [/, /api], tls: {issuer: {kind: ClusterIssuer, name: le}}}, traffic: [{revision: web-00001, percent: 90}, {latestRevision: true, percent: 10, tag: canary}], rollout: {steps: [{percent: 10}, {percent: 50}]}}'), expect: [] },
+  { name: 'traffic that does not add up to 100', object: app('{image: nginx, traffic: [{revision: web-00001, percent: 90}, {latestRevision: true, percent: 20}]}'), expect: ['spec.traffic'] },
+  { name: 'a traffic entry naming a revision and the latest', object: app('{image: nginx, traffic: [{revision: web-00001, latestRevision: true, percent: 100}]}'), expect: ['spec.traffic[0]'] },
+  { name: 'a tag twice', object: app('{image: nginx, ports: [{name: http, port: 80}], route: {hostnames: [a.example.com]}, traffic: [{latestRevision: true, percent: 100, tag: x}, {revision: web-00001, tag: x}]}'), expect: ['spec.traffic'] },
+  { name: 'a tag without a route', object: app('{image: nginx, traffic: [{latestRevision: true, percent: 100, tag: canary}]}'), expect: ['spec.traffic'] },
+  { name: 'a route without ports', object: app('{image: nginx, route: {hostnames: [web.example.com]}}'), expect: ['spec.route'] },
+  { name: 'a route to a port the app does not have', object: app('{image: nginx, ports: [{name: http, port: 80}], route: {hostnames: [web.example.com], port: grpc}}'), expect: ['spec.route.port'] },
+  { name: 'a wildcard hostname', object: app('{image: nginx, ports: [{name: http, port: 80}], route: {hostnames: ["*.example.com"]}}'), expect: ['spec.route.hostnames[0]'] },
+  { name: 'a path with //', object: app('{image: nginx, ports: [{name: http, port: 80}], route: {hostnames: [web.example.com], paths: [/a//b]}}'), expect: ['spec.route.paths[0]'] },
+  { name: 'tls from a Secret and an issuer', object: app('{image: nginx, ports: [{name: http, port: 80}], route: {hostnames: [web.example.com], tls: {secretName: s, issuer: {name: le}}}}'), expect: ['spec.route.tls'] },
+  { name: 'a tag too long for a hostname label', object: app(`{image: nginx, ports: [{name: http, port: 80}], route: {hostnames: [${'a'.repeat(50)}.example.com]}, traffic: [{latestRevision: true, percent: 100, tag: canary-candidate}]}`), expect: ['spec.traffic'] },
+  { name: 'rollout steps that go down', object: app('{image: nginx, rollout: {steps: [{percent: 50}, {percent: 10}]}}'), expect: ['spec.rollout.steps'] },
+  { name: 'a rollout with no traffic for the latest revision', object: app('{image: nginx, traffic: [{revision: web-00001, percent: 100}], rollout: {steps: [{percent: 50}]}}'), expect: ['spec.rollout'] },
+  { name: 'an app name too long for its revisions', object: y(`${meta('App', 'a'.repeat(58))}spec: {image: nginx}`), expect: ['<nil>'], keepName: true },
 
   // Invalid on update.
   { name: 'a volume that shrinks', old: volume('{size: 10Gi}'), object: volume('{size: 5Gi}'), expect: ['spec.size'] },
   { name: 'a changed storage class', old: volume('{size: 1Gi, storageClassName: a}'), object: volume('{size: 1Gi, storageClassName: b}'), expect: ['spec.storageClassName'] },
   { name: 'a changed volume source', old: volume('{size: 1Gi, source: {http: {url: "https://example.com/a"}}}'), object: volume('{size: 1Gi, source: {http: {url: "https://example.com/b"}}}'), expect: ['spec.source'] },
   { name: 'a changed CIDR', old: network('{cidr: 10.0.0.0/24}'), object: network('{cidr: 10.0.1.0/24}'), expect: ['spec.cidr'] },
+  { name: 'a changed snapshot', old: snapshot('{source: {volume: a}}'), object: snapshot('{source: {volume: b}}'), expect: ['spec'] },
+  { name: 'a changed restore', old: restore('{snapshot: a, target: {virtualMachine: db}}'), object: restore('{snapshot: b, target: {virtualMachine: db}}'), expect: ['spec'] },
+  { name: 'a disk image on another storage class', old: image('{source: {registry: {url: "docker://quay.io/a"}}, size: 1Gi, storageClassName: a}'), object: image('{source: {registry: {url: "docker://quay.io/a"}}, size: 1Gi, storageClassName: b}'), expect: ['spec.storageClassName'] },
   { name: 'replicas added to a single VM', old: vm('{rootDisk: {image: x}}'), object: vm('{replicas: 1, rootDisk: {image: x}}'), expect: ['spec.replicas'] },
 ];

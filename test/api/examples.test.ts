@@ -23,7 +23,7 @@ it('rejects an invalid manifest with exit code 1 and the field path', async () =
 
 it('is accepted by the apiserver (server-side dry run)', async () => {
   // A dry run creates nothing, so the examples' namespaces must exist for real.
-  const namespaces = ['demo-vm', 'demo-app', 'tenant-a', 'demo-group', 'demo-zero'];
+  const namespaces = ['demo-vm', 'demo-app', 'tenant-a', 'demo-group', 'demo-zero', 'demo-url', 'demo-day2'];
   for (const n of namespaces) await kubectl(['create', 'namespace', n]);
   const r = await kubectl(['apply', '--server-side', '--dry-run=server', '-f', examples]);
   await kubectl(['delete', 'namespace', '--wait=false', ...namespaces]);
@@ -37,5 +37,15 @@ it('documents the fields for kubectl explain', async () => {
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('May grow');
   const all = await kubectl(['api-resources', '--categories=stratus', '-o', 'name']);
-  expect(all.stdout.trim().split('\n').sort()).toEqual(['apps.stratus.dev', 'networks.stratus.dev', 'scalers.stratus.dev', 'virtualmachines.stratus.dev', 'volumes.stratus.dev']);
+  expect(all.stdout.trim().split('\n').sort()).toEqual([
+    'apps.stratus.dev',
+    'diskimages.stratus.dev',
+    'networks.stratus.dev',
+    'restores.stratus.dev',
+    'scalers.stratus.dev',
+    'snapshots.stratus.dev',
+    'snapshotschedules.stratus.dev',
+    'virtualmachines.stratus.dev',
+    'volumes.stratus.dev',
+  ]);
 });

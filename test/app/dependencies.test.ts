@@ -7,14 +7,13 @@ import { stringify } from 'yaml';
 import { Apps, VirtualMachines } from '../../pkg/api/resources.js';
 import type { App, VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { RunningOperator } from '../../pkg/cli/operator.js';
-import type { Deployment, Pod, Service } from '../../pkg/kube/core-types.js';
-import { Deployments, Pods, Services } from '../../pkg/kube/resources.js';
+import type { Pod, Service } from '../../pkg/kube/core-types.js';
+import { Pods, Services } from '../../pkg/kube/resources.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
-import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { settled } from '../support/operator.js';
-import { appExampleIn, startAppOperator } from './support.js';
+import { appExampleIn, condition, latestDeployment, readyNow, revisionDeployments, startAppOperator, waitForApp } from './support.js';
 
 let client: Client;
 let ns: string;
@@ -36,14 +35,9 @@ const apply = async (objects: unknown[]) => {
   expect(r.stderr).toBe('');
 };
 const getApp = (name: string) => client.get<App>(Apps, ns, name);
-const condition = (a: { status?: { conditions?: unknown } }, type: string) => findCondition(a.status?.conditions as never, type);
-const readyNow = (a: App) => condition(a, 'Ready')?.status === 'True' && a.status?.observedGeneration === a.metadata.generation;
-const waitFor = (name: string, test: (a: App) => boolean, what: string, timeoutMs = 60_000) =>
-  eventually(async () => {
-    const a = await getApp(name);
-    return test(a) ? a : undefined;
-  }, timeoutMs, what);
-const envOf = async (name: string) => (await client.get<Deployment>(Deployments, ns, name)).spec.template.spec.containers[0]!.env as { name: string; value?: string; valueFrom?: unknown }[];
+const waitFor = (name: string, test: (a: App) => boolean, what: string, timeoutMs?: number) => waitForApp(client, ns, name, test, what, timeoutMs);
+const latest = async (name: string) => (await latestDeployment(client, ns, name))!;
+const envOf = async (name: string) => (await latest(name)).spec.template.spec.containers[0]!.env as { name: string; value?: string; valueFrom?: unknown }[];
 const appPods = async (name: string) =>
   (await client.list<Pod>(Pods, { namespace: ns, labelSelector: `stratus.dev/app=${name}` })).items.filter((p) => !p.metadata.deletionTimestamp);
 function app(name: string, spec: Partial<App['spec']>): App {
@@ -63,7 +57,7 @@ it('waits for a VM that is not ready, creating no pods, then starts the tenant w
   const db = await client.get<VirtualMachine>(VirtualMachines, ns, 'db');
   expect(condition(db, 'Ready')?.status).toBe('False');
   await settled([operator]);
-  expect(await client.tryGet(Deployments, ns, 'web')).toBeUndefined();
+  expect(await revisionDeployments(client, ns, 'web')).toEqual([]);
   expect(await appPods('web')).toEqual([]);
 
   await apply([volume]);
@@ -80,8 +74,8 @@ it('waits for a VM that is not ready, creating no pods, then starts the tenant w
     { name: 'DATABASE_HOST', value: `db.${ns}.svc` },
     { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'password' } } },
   ]);
-  const template = (await client.get<Deployment>(Deployments, ns, 'web')).spec.template;
-  expect(template.metadata?.labels).toEqual({ tier: 'web', 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web', 'net.stratus.dev/private': 'true' });
+  const template = (await latest('web')).spec.template;
+  expect(template.metadata?.labels).toEqual({ tier: 'web', 'app.kubernetes.io/managed-by': 'stratus', 'stratus.dev/app': 'web', 'net.stratus.dev/private': 'true', 'stratus.dev/revision': 'web-00001' });
   expect(JSON.parse(template.metadata!.annotations!['k8s.v1.cni.cncf.io/networks']!)).toEqual([{ name: 'private.app.web', namespace: ns, interface: 'private' }]);
   expect((await client.get<Service>(Services, ns, 'web')).spec).toMatchObject({ type: 'LoadBalancer', ports: [{ name: 'http', port: 8080, targetPort: 8080 }] });
   // The pods run attached to the Network, each with an address of the App's pool (2 instances + 1 for a rollout's surge).
@@ -125,13 +119,13 @@ it('keeps a started App running when a dependency becomes unready, and says what
   await waitFor('api', (a) => !!condition(a, 'Stalled'), 'api Stalled');
   // On the way the client may say it waits for api's controller to see the new image; it ends up saying why api is not ready.
   const waiting = await waitFor('client', (a) => condition(a, 'Reconciling')?.reason === 'WaitingForDependency' && /ErrImagePull|ImagePullBackOff/.test(condition(a, 'Reconciling')!.message), 'client waiting for api');
-  expect(condition(waiting, 'Reconciling')?.message).toMatch(/^waiting for App api \((ErrImagePull|ImagePullBackOff)\); the Deployment is kept \(1 available\)$/);
+  expect(condition(waiting, 'Reconciling')?.message).toMatch(/^waiting for App api \((ErrImagePull|ImagePullBackOff)\); the instances are kept \(1 available\)$/);
   expect(waiting.status?.dependencies?.[0]).toMatchObject({ kind: 'App', name: 'api', ready: false });
-  const d = await client.get<Deployment>(Deployments, ns, 'client');
+  const d = await latest('client');
   expect(d.status?.availableReplicas).toBe(1);
   // A scale while waiting still applies.
   expect((await kubectl(['-n', ns, 'scale', 'apps.stratus.dev/client', '--replicas=2'])).code).toBe(0);
-  await eventually(async () => (await client.get<Deployment>(Deployments, ns, 'client')).spec.replicas === 2, 20_000, 'client scaled while waiting');
+  await eventually(async () => (await latest('client')).spec.replicas === 2, 20_000, 'client scaled while waiting');
 
   await client.patch(Apps, ns, 'api', { merge: { spec: { image: 'ghcr.io/stratus-examples/tiny:1.1' } } });
   const back = await waitFor('client', (a) => readyNow(a) && a.status?.availableReplicas === 2, 'client Ready again');
@@ -142,7 +136,7 @@ it('reports a missing dependency and picks it up when it appears', async () => {
   await apply([app('early', { replicas: 1, dependsOn: [{ kind: 'App', name: 'late' }] })]);
   const waiting = await waitFor('early', (a) => condition(a, 'Reconciling')?.reason === 'WaitingForDependency', 'early waiting');
   expect(condition(waiting, 'Reconciling')?.message).toBe('waiting for App late (does not exist)');
-  expect(await client.tryGet(Deployments, ns, 'early')).toBeUndefined();
+  expect(await revisionDeployments(client, ns, 'early')).toEqual([]);
 
   await apply([app('late', { replicas: 1 })]);
   await waitFor('early', readyNow, 'early Ready after late appeared');
@@ -156,7 +150,7 @@ it('rejects an address from a Volume, naming the field', async () => {
   ]);
   const stalled = await waitFor('addr', (a) => !!condition(a, 'Stalled'), 'addr Stalled');
   expect(condition(stalled, 'Stalled')).toMatchObject({ reason: 'InvalidDependency', message: 'spec.env[FILES]: a Volume has no address' });
-  expect(await client.tryGet(Deployments, ns, 'addr')).toBeUndefined();
+  expect(await revisionDeployments(client, ns, 'addr')).toEqual([]);
 });
 
 it('makes no API writes in steady state, even when woken', async () => {

@@ -1,9 +1,10 @@
 // Every example applied together, once converged, writes nothing: not a
 // status, not a child, not an event — Scalers included, though they keep
-// evaluating their metrics on every polling interval.
+// evaluating their metrics on every polling interval, and schedules, which
+// sleep until their next run — and neither does a restarted controller.
 import { stringify } from 'yaml';
-import { Scalers } from '../../pkg/api/resources.js';
-import type { Scaler } from '../../pkg/api/types.generated.js';
+import { Scalers, Snapshots } from '../../pkg/api/resources.js';
+import type { Scaler, Snapshot } from '../../pkg/api/types.generated.js';
 import type { RunningOperator } from '../../pkg/cli/operator.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
@@ -35,8 +36,11 @@ it('writes nothing for 60 s once the examples have converged', async () => {
   const objects = files.flatMap((f) => exampleIn(f, ns)).map((o) => (o.kind === 'Scaler' && o.metadata.name === 'workers' ? { ...o, spec: { ...(o.spec as object), warmupSeconds: 10 } } : o));
   const applied = await kubectl(['apply', '--server-side', '-f', '-'], objects.map((o) => stringify(o)).join('---\n'));
   expect(applied.stderr).toBe('');
-  const wait = await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'svm,svol,snet,sapp,ssc', '--all', '--timeout=180s']);
+  const wait = await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'svm,svol,snet,sapp,ssc,simg,ssnap,ssched', '--all', '--timeout=180s']);
   expect(wait.stderr).toBe('');
+  // The examples show snapshots working: at least one made by Stratus is ready to restore from.
+  const snapshots = (await client.list<Snapshot>(Snapshots, { namespace: ns })).items;
+  expect(snapshots.filter((s) => s.status?.readyToUse).map((s) => s.metadata.name)).toContain('app-1-initial');
   // Every Scaler has evaluated its metrics, explains its decision, and has read its target's scale (at zero too).
   const scalers = await eventually(async () => {
     const list = (await client.list<Scaler>(Scalers, { namespace: ns })).items;
@@ -51,4 +55,11 @@ it('writes nothing for 60 s once the examples have converged', async () => {
   expect(await writeCount(operator)).toBe(before);
   // The Scalers did evaluate meanwhile (every 15 s): quiet is not idle.
   expect((await evaluations()) - evaluatedBefore).toBeGreaterThanOrEqual(4 * 3);
-}, 360_000);
+
+  // A restarted controller reconciles everything again from its fresh caches, and writes nothing.
+  await operator.stop();
+  operator = await startTestOperator(ns);
+  const reconciled = async () => (await operator.manager.metrics.reconcileTotal.get()).values.reduce((n, v) => n + v.value, 0);
+  await eventually(async () => (await reconciled()) >= objects.filter((o) => o.apiVersion === 'stratus.dev/v1alpha1').length, 60_000, 'every object reconciled after the restart');
+  expect(await settled([operator])).toBe(0);
+}, 420_000);

@@ -49,7 +49,7 @@ function condition(type: string, status: Condition['status'], reason: string, me
 
 describe('per-kind scripts (deploy/argocd/stratus.dev/<Kind>/health.lua)', () => {
   it('exist for every Stratus kind', () => {
-    expect(kinds.sort()).toEqual(['App', 'IPAllocation', 'Network', 'NetworkSegment', 'Scaler', 'VirtualMachine', 'Volume']);
+    expect(kinds.sort()).toEqual(['App', 'DiskImage', 'IPAllocation', 'Network', 'NetworkSegment', 'Restore', 'Scaler', 'Snapshot', 'SnapshotSchedule', 'VirtualMachine', 'Volume']);
     for (const kind of kinds) expect(existsSync(scriptPath(kind))).toBe(true);
   });
 

@@ -189,13 +189,14 @@ describe('deploy/flux/stratus.yaml', () => {
   const docs = parseAllDocuments(read('deploy', 'flux', 'stratus.yaml')).map((d) => d.toJS() as FluxKustomization);
   const flux = docs.filter((d) => d.kind === 'Kustomization');
 
-  it('applies deploy/ and waits for it, then health-checks the Stratus kinds of a tenant', () => {
+  it("applies deploy/ and waits for it, then health-checks every Stratus object of the tenant's stack", () => {
     const stratus = flux.find((k) => k.metadata.name === 'stratus')!;
     expect(stratus.spec).toMatchObject({ path: './deploy', wait: true });
     expect(existsSync(join(root, stratus.spec.path, 'kustomization.yaml'))).toBe(true);
     const tenant = flux.find((k) => k.metadata.name === 'tenant-a')!;
-    const kinds = new Set(tenant.spec.healthChecks!.map((h) => `${h.apiVersion}/${h.kind}`));
-    for (const t of stratusKinds.filter((t) => t.kind !== 'IPAllocation' && t.kind !== 'NetworkSegment')) expect(kinds).toContain(`stratus.dev/v1alpha1/${t.kind}`);
+    const checked = tenant.spec.healthChecks!.map((h) => `${h.apiVersion}/${h.kind}/${(h as { name?: string }).name}`).sort();
+    const stack = parseAllDocuments(read('examples', '03-tenant-stack.yaml')).map((d) => d.toJS() as KubeObject);
+    expect(checked).toEqual(stack.filter((o) => o.apiVersion === 'stratus.dev/v1alpha1').map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.name}`).sort());
   });
 
   it('has Scaler health expressions that compile and judge as the Argo CD check does', () => {

@@ -1,22 +1,23 @@
 // Every field of a Stratus object that makes the controllers read or use
 // another object is checked at admission against the requester's own
 // rights (pkg/api/admission): a tenant that may create Stratus objects but
-// not read a Secret, Volume, Network, ConfigMap or Deployment cannot name
+// not read a Secret, Volume, Network, ConfigMap, Deployment or certificate
+// issuer cannot name
 // one, and may name what it can read. Run as a ServiceAccount with exactly
 // such a Role; no controllers run here (admission alone decides).
-import { Apps, Networks, Scalers, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
+import { Apps, DiskImages, Networks, Restores, Scalers, Snapshots, SnapshotSchedules, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { ResourceType } from '../../pkg/meta/resource.js';
 import { ApiError } from '../../pkg/runtime/client/api-error.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
-import { createNamespace, deleteNamespace, testClient } from '../support/kube.js';
+import { createNamespace, deleteNamespace, eventually, testClient } from '../support/kube.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 
 let admin: Client;
 let ns: string;
 let tenant: Tenant;
 
-const stratusKinds = ['virtualmachines', 'volumes', 'networks', 'apps', 'scalers'];
+const stratusKinds = ['virtualmachines', 'volumes', 'networks', 'apps', 'scalers', 'snapshots', 'restores', 'snapshotschedules', 'diskimages'];
 const allowed = 'allowed';
 const manyAllowed = Array.from({ length: 9 }, (_, i) => `allowed-${i + 1}`);
 
@@ -30,13 +31,24 @@ beforeAll(async () => {
     [
       // May create and change Stratus objects, and read only the ones named "allowed".
       { apiGroups: ['stratus.dev'], resources: stratusKinds, verbs: ['create', 'update', 'patch', 'list', 'watch'] },
-      { apiGroups: ['stratus.dev'], resources: ['virtualmachines', 'volumes', 'networks', 'apps'], verbs: ['get'], resourceNames: [allowed] },
+      { apiGroups: ['stratus.dev'], resources: ['virtualmachines', 'volumes', 'networks', 'apps', 'snapshots', 'diskimages'], verbs: ['get'], resourceNames: [allowed] },
       { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get'], resourceNames: [allowed, ...manyAllowed] },
       { apiGroups: ['instancetype.kubevirt.io'], resources: ['virtualmachineinstancetypes'], verbs: ['get'], resourceNames: [allowed] },
+      { apiGroups: ['cert-manager.io'], resources: ['issuers'], verbs: ['get'], resourceNames: [allowed] },
       { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'update'], resourceNames: [allowed] },
       { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'], resourceNames: ['read-only'] },
     ],
-    [{ apiGroups: ['instancetype.kubevirt.io'], resources: ['virtualmachineclusterinstancetypes'], verbs: ['get'], resourceNames: [`${allowed}-${ns}`] }],
+    [
+      { apiGroups: ['instancetype.kubevirt.io'], resources: ['virtualmachineclusterinstancetypes'], verbs: ['get'], resourceNames: [`${allowed}-${ns}`] },
+      { apiGroups: ['cert-manager.io'], resources: ['clusterissuers'], verbs: ['get'], resourceNames: [`${allowed}-${ns}`] },
+    ],
+  );
+  // The apiserver loads admission policies once a second after they change (its policy source):
+  // right after the plane's start some may not be in force yet.
+  await eventually(
+    async () => (await refusal(tenant.client, VirtualMachines, vm({ rootDisk: { volume: 'forbidden' } })))?.status === 403 && (await refusal(tenant.client, Restores, restore('forbidden', { virtualMachine: allowed })))?.status === 403,
+    30_000,
+    'the admission policies in force',
   );
 });
 afterAll(async () => {
@@ -53,6 +65,7 @@ const vm = (spec: Record<string, unknown>): KubeObject => ({
   spec: { rootDisk: { image: 'quay.io/containerdisks/fedora:41' }, ...spec },
 });
 const app = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'stratus.dev/v1alpha1', kind: 'App', metadata: meta('app'), spec: { image: 'nginx:1.27', ...spec } });
+const routed = (tls: Record<string, unknown>) => ({ ports: [{ name: 'http', port: 80 }], route: { hostnames: ['web.example.com'], tls } });
 const volume = (source: Record<string, unknown>): KubeObject => ({ apiVersion: 'stratus.dev/v1alpha1', kind: 'Volume', metadata: meta('vol'), spec: { size: '1Gi', source } });
 const network = (rules: Record<string, unknown>): KubeObject => ({ apiVersion: 'stratus.dev/v1alpha1', kind: 'Network', metadata: meta('net'), spec: { cidr: '10.9.0.0/24', rules } });
 const scaler = (spec: Record<string, unknown>): KubeObject => ({
@@ -60,6 +73,20 @@ const scaler = (spec: Record<string, unknown>): KubeObject => ({
   kind: 'Scaler',
   metadata: meta('sc'),
   spec: { scaleTargetRef: { kind: 'App', name: allowed }, minReplicas: 1, maxReplicas: 3, ...spec },
+});
+const snapshot = (source: Record<string, unknown>): KubeObject => ({ apiVersion: 'stratus.dev/v1alpha1', kind: 'Snapshot', metadata: meta('snap'), spec: { source } });
+const restore = (snap: string, target: Record<string, unknown>): KubeObject => ({ apiVersion: 'stratus.dev/v1alpha1', kind: 'Restore', metadata: meta('restore'), spec: { snapshot: snap, target } });
+const schedule = (sources: Record<string, unknown>[]): KubeObject => ({
+  apiVersion: 'stratus.dev/v1alpha1',
+  kind: 'SnapshotSchedule',
+  metadata: meta('nightly'),
+  spec: { cron: '0 2 * * *', sources, retention: { keep: 3 } },
+});
+const image = (secret: string): KubeObject => ({
+  apiVersion: 'stratus.dev/v1alpha1',
+  kind: 'DiskImage',
+  metadata: meta('img'),
+  spec: { source: { http: { url: 'https://images.example.com/disk.qcow2', secretRef: { name: secret } } }, size: '1Gi' },
 });
 const objectMetric = (name: string) => ({ type: 'Object', object: { describedObject: { kind: 'ConfigMap', name }, metric: { name: 'depth' }, fieldPath: '.data.depth', target: { type: 'Value', value: '5' } } });
 const externalMetric = (name: string) => ({
@@ -128,8 +155,26 @@ const cases: Case[] = [
   },
   { field: 'spec.dependsOn[0].name', resource: 'volumes.stratus.dev', type: Apps, object: (n) => app({ dependsOn: [{ kind: 'Volume', name: n }] }) },
   { field: 'spec.dependsOn[0].name', resource: 'apps.stratus.dev', type: Apps, object: (n) => app({ dependsOn: [{ kind: 'App', name: n }] }) },
+  { field: 'spec.route.tls.secretName', resource: 'secrets', type: Apps, object: (n) => app(routed({ secretName: n })) },
+  { field: 'spec.route.tls.issuer.name', resource: 'issuers.cert-manager.io', type: Apps, object: (n) => app(routed({ issuer: { name: n } })) },
+  {
+    field: 'spec.route.tls.issuer.name',
+    resource: 'clusterissuers.cert-manager.io',
+    type: Apps,
+    object: (n) => app(routed({ issuer: { kind: 'ClusterIssuer', name: n === allowed ? `${allowed}-${ns}` : n } })),
+    clusterScoped: true,
+  },
   { field: 'spec.source.http.secretRef.name', resource: 'secrets', type: Volumes, object: (n) => volume({ http: { url: 'https://images.example.com/disk.qcow2', secretRef: { name: n } } }) },
   { field: 'spec.source.volume.name', resource: 'volumes.stratus.dev', type: Volumes, object: (n) => volume({ volume: { name: n } }) },
+  { field: 'spec.source.snapshot.name', resource: 'snapshots.stratus.dev', type: Volumes, object: (n) => volume({ snapshot: { name: n } }) },
+  { field: 'spec.source.diskImage.name', resource: 'diskimages.stratus.dev', type: Volumes, object: (n) => volume({ diskImage: { name: n } }) },
+  { field: 'spec.rootDisk.diskImage', resource: 'diskimages.stratus.dev', type: VirtualMachines, object: (n) => vm({ rootDisk: { diskImage: n } }) },
+  { field: 'spec.source.virtualMachine', resource: 'virtualmachines.stratus.dev', type: Snapshots, object: (n) => snapshot({ virtualMachine: n }) },
+  { field: 'spec.source.volume', resource: 'volumes.stratus.dev', type: Snapshots, object: (n) => snapshot({ volume: n }) },
+  { field: 'spec.snapshot', resource: 'snapshots.stratus.dev', type: Restores, object: (n) => restore(n, { virtualMachine: allowed }) },
+  { field: 'spec.sources[1].volume', resource: 'volumes.stratus.dev', type: SnapshotSchedules, object: (n) => schedule([{ virtualMachine: allowed }, { volume: n }]) },
+  { field: 'spec.sources[0].virtualMachine', resource: 'virtualmachines.stratus.dev', type: SnapshotSchedules, object: (n) => schedule([{ virtualMachine: n }]) },
+  { field: 'spec.source.http.secretRef.name', resource: 'secrets', type: DiskImages, object: (n) => image(n) },
   {
     field: 'spec.rules.ingress[1].from[1].network',
     resource: 'networks.stratus.dev',
@@ -203,5 +248,43 @@ describe('what admission asks', () => {
       expect(err?.status).toBe(422);
       expect(err?.body.message).toMatch(/spec\.metrics\[0\]\.object\.describedObject: Invalid value: .*Secrets hold credentials, not metrics/);
     }
+  });
+});
+
+describe('what a restore or a schedule makes Stratus do to objects it does not name one by one', () => {
+  let operator: Tenant;
+
+  beforeAll(async () => {
+    // May make Restores and schedules, read every VM and Volume, change only the VM named "allowed", list nothing, create nothing else.
+    operator = await createTenant(admin, ns, 'operator', [
+      { apiGroups: ['stratus.dev'], resources: ['restores', 'snapshotschedules'], verbs: ['create'] },
+      { apiGroups: ['stratus.dev'], resources: ['virtualmachines', 'volumes', 'snapshots'], verbs: ['get'] },
+      { apiGroups: ['stratus.dev'], resources: ['virtualmachines'], verbs: ['update'], resourceNames: [allowed] },
+    ]);
+  });
+  afterAll(async () => {
+    await operator?.cleanup();
+  });
+
+  it('a restore in place needs update on the VM it writes over', async () => {
+    const err = await refusal(operator.client, Restores, restore(allowed, { virtualMachine: 'forbidden' }));
+    expect(err?.status).toBe(403);
+    expect(err?.body.message).toContain(`spec.target.virtualMachine: ${operator.username} may not update virtualmachines.stratus.dev "forbidden" in namespace ${ns}`);
+    expect(await refusal(operator.client, Restores, restore(allowed, { virtualMachine: allowed }))).toBeUndefined();
+  });
+
+  it('a restore into a new VM needs create on VirtualMachines and Volumes', async () => {
+    const err = await refusal(operator.client, Restores, restore(allowed, { newVirtualMachine: 'copy' }));
+    expect(err?.status).toBe(403);
+    // One of the two policies answers first.
+    expect(err?.body.message).toMatch(new RegExp(`spec\\.target\\.newVirtualMachine: ${operator.username} may not create (virtualmachines|volumes)\\.stratus\\.dev in namespace ${ns} \\(Stratus creates them for this object\\)`));
+    expect(await refusal(tenant.client, Restores, restore(allowed, { newVirtualMachine: 'copy' }))).toBeUndefined();
+  });
+
+  it('a label selector needs list on what it may match', async () => {
+    const err = await refusal(operator.client, SnapshotSchedules, schedule([{ volume: allowed }, { volumeSelector: { matchLabels: { backup: 'nightly' } } }]));
+    expect(err?.status).toBe(403);
+    expect(err?.body.message).toContain(`spec.sources[1].volumeSelector: ${operator.username} may not list volumes.stratus.dev in namespace ${ns} (a selector acts on every one it matches)`);
+    expect(await refusal(tenant.client, SnapshotSchedules, schedule([{ volumeSelector: { matchLabels: { backup: 'nightly' } } }]))).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
 import { parseAllDocuments } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Clock } from '../../controllers/shared/clock.js';
 import { startOperator, type RunningOperator } from '../../pkg/cli/operator.js';
 import { createLogger } from '../../pkg/runtime/log/logger.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
@@ -10,13 +11,18 @@ import { packageRoot } from '../../pkg/util/package-root.js';
 import { sleep } from '../../pkg/util/sleep.js';
 import { eventually, testKubeConfig } from './kube.js';
 
-/** `settingsNamespace`: where this operator reads the settings ConfigMap (default stratus-system, which tests leave absent). */
-export async function startTestOperator(namespace: string, workers?: number, settingsNamespace?: string): Promise<RunningOperator> {
+/**
+ * `settingsNamespace`: where this operator reads the settings ConfigMap
+ * (default stratus-system, which tests leave absent); `clock`: the time
+ * schedules run by (a faster one lets minutes pass in seconds).
+ */
+export async function startTestOperator(namespace: string, workers?: number, settingsNamespace?: string, clock?: Clock): Promise<RunningOperator> {
   const operator = await startOperator({
     kubeConfig: testKubeConfig(),
     namespace,
     workers,
     settingsNamespace,
+    clock,
     logger: createLogger({ level: process.env.STRATUS_TEST_LOG ?? 'warn', format: 'text' }),
   });
   await operator.manager.cache.waitForSync();

@@ -18,8 +18,8 @@ import type { KubeObject } from '../../meta/object.js';
 
 export const maxNamedChecks = 8;
 
-function targetKey(t: ReferenceTarget): string {
-  return `${t.group}/${t.resource}`;
+function targetKey(t: ReferenceTarget, verb: string): string {
+  return `${t.group}/${t.resource}/${verb}`;
 }
 
 /** `authorizer.group(…).resource(…)[.namespace(ns)]` from CEL expressions, ready for `.name(…)` or `.check(…)`. */
@@ -33,7 +33,7 @@ function authorizerOf(t: ReferenceTarget): string {
 
 export const requester = 'request.userInfo.username';
 
-function referencePolicy(def: KindDefinition, target: ReferenceTarget, refs: Reference[]): KubeObject[] {
+function referencePolicy(def: KindDefinition, target: ReferenceTarget, verb: string, refs: Reference[]): KubeObject[] {
   const union = (root: 'object' | 'oldObject'): string => refs.map((r) => namesIn(root, r.path)).join(' + ');
   const where = target.namespaced ? " + ' in namespace ' + object.metadata.namespace" : '';
   const most = refs.reduce((n, r) => n + valuesAt(r.path), 0);
@@ -41,19 +41,19 @@ function referencePolicy(def: KindDefinition, target: ReferenceTarget, refs: Ref
     const name = `variables.added[${i}]`;
     const field = refs.reduceRight((otherwise, r) => `(${name} in ${namesIn('object', r.path)} ? ${fieldIn(r.path, name)} : ${otherwise})`, "'spec'");
     return {
-      expression: `size(variables.added) <= ${i} || variables.mayGetAll || ${authorizerOf(target)}.name(${name}).check('get').allowed()`,
-      messageExpression: `${field} + ': ' + ${requester} + ' may not get ${target.resource}${target.group ? `.${target.group}` : ''} "' + ${name} + '"'${where}`,
+      expression: `size(variables.added) <= ${i} || variables.mayGetAll || ${authorizerOf(target)}.name(${name}).check('${verb}').allowed()`,
+      messageExpression: `${field} + ': ' + ${requester} + ' may not ${verb} ${target.resource}${target.group ? `.${target.group}` : ''} "' + ${name} + '"'${where}`,
       reason: 'Forbidden' as const,
     };
   });
-  return validatingPolicy(`${group}-${def.plural}-${target.resource}`, {
-    description: `${def.kind} fields naming ${target.resource} (${refs.map((r) => r.path).join(', ')}): the requester must be allowed to get what they name.`,
+  return validatingPolicy(`${group}-${def.plural}-${target.resource}${verb === 'get' ? '' : `-${verb}`}`, {
+    description: `${def.kind} fields naming ${target.resource} (${refs.map((r) => r.path).join(', ')}): the requester must be allowed to ${verb} what they name.`,
     match: { apiGroups: [group], resources: [def.plural] },
     variables: [
       { name: 'referenced', expression: `(${union('object')}).distinct()` },
       { name: 'before', expression: union('oldObject') },
       { name: 'added', expression: 'variables.referenced.filter(n, !(n in variables.before))' },
-      { name: 'mayGetAll', expression: `${authorizerOf(target)}.check('get').allowed()` },
+      { name: 'mayGetAll', expression: `${authorizerOf(target)}.check('${verb}').allowed()` },
     ],
     validations: [
       ...checks,
@@ -61,7 +61,7 @@ function referencePolicy(def: KindDefinition, target: ReferenceTarget, refs: Ref
         ? [
             {
               expression: `size(variables.added) <= ${maxNamedChecks} || variables.mayGetAll`,
-              messageExpression: `'spec: names ' + string(size(variables.added)) + ' ${target.resource}; beyond ${maxNamedChecks}, ' + ${requester} + ' needs permission to get every one of them'${where}`,
+              messageExpression: `'spec: names ' + string(size(variables.added)) + ' ${target.resource}; beyond ${maxNamedChecks}, ' + ${requester} + ' needs permission to ${verb} every one of them'${where}`,
               reason: 'Forbidden' as const,
             },
           ]
@@ -70,13 +70,14 @@ function referencePolicy(def: KindDefinition, target: ReferenceTarget, refs: Ref
   });
 }
 
-/** One policy (and binding) per kind and referenced resource. */
+/** One policy (and binding) per kind, referenced resource and verb. */
 export function referencePolicies(def: KindDefinition): KubeObject[] {
-  const byTarget = new Map<string, { target: ReferenceTarget; refs: Reference[] }>();
+  const byTarget = new Map<string, { target: ReferenceTarget; verb: string; refs: Reference[] }>();
   for (const ref of def.references ?? []) {
-    const entry = byTarget.get(targetKey(ref.target)) ?? { target: ref.target, refs: [] };
+    const verb = ref.verb ?? 'get';
+    const entry = byTarget.get(targetKey(ref.target, verb)) ?? { target: ref.target, verb, refs: [] };
     entry.refs.push(ref);
-    byTarget.set(targetKey(ref.target), entry);
+    byTarget.set(targetKey(ref.target, verb), entry);
   }
-  return [...byTarget.values()].flatMap(({ target, refs }) => referencePolicy(def, target, refs));
+  return [...byTarget.values()].flatMap(({ target, verb, refs }) => referencePolicy(def, target, verb, refs));
 }

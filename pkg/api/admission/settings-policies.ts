@@ -1,8 +1,9 @@
 // Admission for the cluster-wide settings (pkg/api/settings.ts): the
-// settings ConfigMap itself is checked as the controllers read it, and a
-// Scaler may query only the Prometheus servers it allows.
+// settings ConfigMap itself is checked as the controllers read it, a
+// Scaler may query only the Prometheus servers it allows, and an App's
+// route may choose only a Gateway it lists.
 import { group } from '../schema/common.js';
-import { settingsKeys, settingsName, settingsNamespace } from '../settings.js';
+import { defaultSettings, gatewayEntryPattern, settingsKeys, settingsName, settingsNamespace } from '../settings.js';
 import { fieldIn, namesIn } from './reference-path.js';
 import { validatingPolicy } from './validating-policy.js';
 import type { KubeObject } from '../../meta/object.js';
@@ -49,6 +50,48 @@ function settingsPolicy(): KubeObject[] {
         message: `data.${settingsKeys.tenantVlans}: must list VLAN IDs or ranges within 1-4094, e.g. 1000-3999 or 100-199,300`,
         reason: 'Invalid',
       },
+      {
+        expression: `${absent(settingsKeys.gateways)} || (size(${entries(`object.data['${settingsKeys.gateways}']`)}) > 0 && ${entries(`object.data['${settingsKeys.gateways}']`)}.all(e, e.matches('${gatewayEntryPattern}')) && ${choices(`object.data['${settingsKeys.gateways}']`)}.all(c, ${choices(`object.data['${settingsKeys.gateways}']`)}.exists_one(d, d == c)))`,
+        message: `data.${settingsKeys.gateways}: must list Gateways as <choice>=<namespace>/<gateway>, each choice once, e.g. public=gateways/public,internal=gateways/internal`,
+        reason: 'Invalid',
+      },
+      {
+        expression: `${absent(settingsKeys.defaultGateway)} || object.data['${settingsKeys.defaultGateway}'].trim() in ${knownChoices('object.data')}`,
+        message: `data.${settingsKeys.defaultGateway}: must be one of the choices ${settingsKeys.gateways} lists (without it: ${defaultSettings.defaultGateway})`,
+        reason: 'Invalid',
+      },
+    ],
+  });
+}
+
+/** The choices of a routes.gateways value. */
+function choices(value: string): string {
+  return `${entries(value)}.map(e, e.split('=')[0])`;
+}
+
+/** The Gateway choices a settings ConfigMap's data (a CEL map) allows: its routes.gateways, or the default's. */
+function knownChoices(data: string): string {
+  const defaults = JSON.stringify(defaultSettings.gateways.map((g) => g.choice)).replaceAll('"', "'");
+  return `('${settingsKeys.gateways}' in ${data} ? ${choices(`${data}['${settingsKeys.gateways}']`)} : ${defaults})`;
+}
+
+/** An App's route may choose only a Gateway the settings list (checked when the choice changes). */
+function appGatewayPolicy(): KubeObject[] {
+  const path = 'spec.route.gateway';
+  return validatingPolicy(`${group}-apps-gateways`, {
+    description: `An App's route chooses one of the Gateways ${settingsNamespace}/${settingsName} lists (${settingsKeys.gateways}).`,
+    match: { apiGroups: [group], resources: ['apps'] },
+    params: { namespace: settingsNamespace, name: settingsName },
+    variables: [
+      { name: 'known', expression: knownChoices('params.?data.orValue({})') },
+      { name: 'added', expression: `${namesIn('object', path)}.filter(s, !(s in ${namesIn('oldObject', path)}))` },
+    ],
+    validations: [
+      {
+        expression: 'variables.added.all(s, s in variables.known)',
+        messageExpression: `'${path}: "' + variables.added[0] + '" is not among the Gateways this cluster offers (' + variables.known.join(', ') + '; ConfigMap ${settingsNamespace}/${settingsName}, key ${settingsKeys.gateways})'`,
+        reason: 'Forbidden',
+      },
     ],
   });
 }
@@ -77,5 +120,5 @@ function prometheusServersPolicy(): KubeObject[] {
 }
 
 export function settingsPolicies(): KubeObject[] {
-  return [...settingsPolicy(), ...prometheusServersPolicy()];
+  return [...settingsPolicy(), ...prometheusServersPolicy(), ...appGatewayPolicy()];
 }

@@ -21,6 +21,20 @@ export interface Reference {
   /** The field holding the name, e.g. spec.env[].secretKeyRef.name (see pkg/api/admission/reference-path.ts). */
   path: string;
   target: ReferenceTarget;
+  /** What the requester must be allowed to do to the named object (default get; update where Stratus writes over it, as a restore in place does). */
+  verb?: 'get' | 'update';
+}
+
+/**
+ * A field that, once set or changed, has the controllers act on objects of a
+ * resource in the namespace that the field does not name one by one: a label
+ * selector (every object it matches: the requester needs list), or objects
+ * Stratus makes on the requester's behalf (create).
+ */
+export interface ScopeReference {
+  path: string;
+  target: ReferenceTarget;
+  verb: 'list' | 'create';
 }
 
 /** A field naming an object of any kind: an apiVersion, kind and name (the Scaler's metric objects). */
@@ -57,6 +71,9 @@ export interface KindDefinition {
    */
   references?: Reference[];
   typedReferences?: TypedReference[];
+  /** A tighter limit on metadata.name than the 63 characters of a label value every kind has, and why. */
+  nameLimit?: { maxLength: number; why: string };
+  scopeReferences?: ScopeReference[];
 }
 
 export const readyColumn: PrinterColumn = {

@@ -1,8 +1,7 @@
 // Scaler: an autoscaler with the HPA's algorithm (autoscaling/v2 metrics and
 // behavior), plus scale to zero, fallback, pause and schedules.
 import { array, boolean, enumOf, freeform, integer, object, quantity, rule, string, type Schema } from './builder.js';
-import { cronPattern } from './cron.js';
-import { timeZones } from './time-zones.js';
+import { cronField, timezoneField } from './schedule-fields.js';
 import { conditions, labelSelector, localObjectReference, objectName, observedGeneration } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
 import { secrets } from './reference-targets.js';
@@ -201,17 +200,8 @@ const spec = object(
       object(
         {
           name: string({ description: 'Names the schedule.', maxLength: 63 }),
-          cron: string({
-            description: 'When it starts, in cron syntax: 5 fields (minute hour day-of-month month day-of-week), e.g. "0 8 * * 1-5", or @hourly, @daily, @weekly, @monthly, @yearly.',
-            maxLength: 100,
-            rules: [rule(`self.matches(${JSON.stringify(cronPattern)})`, 'must be a cron expression: 5 fields (minute hour day-of-month month day-of-week), e.g. "0 8 * * 1-5", or @hourly, @daily, @weekly, @monthly, @yearly')],
-          }),
-          timezone: string({
-            description: 'IANA time zone of the cron expression, e.g. Europe/Berlin.',
-            default: 'UTC',
-            maxLength: 64,
-            rules: [rule(`self in ${JSON.stringify(timeZones)}`, 'must be an IANA time zone name, e.g. Europe/Berlin or America/New_York')],
-          }),
+          cron: cronField('When it starts'),
+          timezone: timezoneField(),
           durationSeconds: integer({ description: 'How long it lasts.', minimum: 60, maximum: 604800 }),
           minReplicas: integer({ description: 'The minimum while it lasts.', minimum: 0 }),
         },

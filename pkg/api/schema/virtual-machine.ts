@@ -2,7 +2,7 @@
 import { array, boolean, enumOf, integer, map, object, quantity, rule, string, type Schema } from './builder.js';
 import { conditions, label, localObjectReference, networkPools, objectName, observedGeneration, portNumber, protocol } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
-import { clusterInstancetypes, instancetypes, networks, secrets, volumes } from './reference-targets.js';
+import { clusterInstancetypes, diskImages, instancetypes, networks, secrets, volumes } from './reference-targets.js';
 
 const ipv4 = (description: string): Schema =>
   string({ description, maxLength: 15, rules: [rule('isIP(self) && ip(self).family() == 4', 'must be an IPv4 address')] });
@@ -14,12 +14,19 @@ const rootDisk = object(
       maxLength: 512,
     }),
     volume: objectName('A Volume holding the disk. The disk is persistent; the Volume is attached to this VM only.'),
+    diskImage: objectName(
+      'A DiskImage (golden image) to clone: the VM (each member of a group) gets a persistent disk of its own, made from the image without a new import, and deleted with the VM.',
+    ),
+    size: quantity({ description: "With diskImage: the size of the VM's disk (default: the image's size; not smaller)." }),
     bus: enumOf(['virtio', 'sata', 'scsi'], { description: 'The disk bus the guest sees.', default: 'virtio' }),
   },
   {
     name: 'RootDisk',
-    description: 'The disk the VM boots from: a container image (ephemeral) or a Volume (persistent).',
-    rules: [rule('has(self.image) != has(self.volume)', 'set exactly one of image and volume')],
+    description: 'The disk the VM boots from: a container image (ephemeral), a Volume (persistent), or a clone of a DiskImage (persistent, per VM).',
+    rules: [
+      rule('[has(self.image), has(self.volume), has(self.diskImage)].filter(x, x).size() == 1', 'set exactly one of image, volume and diskImage'),
+      rule('!has(self.size) || has(self.diskImage)', 'size applies only to a root disk cloned from a diskImage', { fieldPath: '.size' }),
+    ],
   },
 );
 
@@ -93,8 +100,7 @@ const spec = object(
     }),
     evictionStrategy: enumOf(['LiveMigrateIfPossible', 'LiveMigrate', 'None'], {
       description:
-        "What happens when the VM's node is drained: LiveMigrateIfPossible moves it live when it can and otherwise restarts it on another node; LiveMigrate moves it live, and a VM that cannot keeps its node (the drain waits); None restarts it on another node. A group drains member by member.",
-      default: 'LiveMigrateIfPossible',
+        "What happens when the VM's node is drained: LiveMigrateIfPossible (the default) moves it live when it can and otherwise restarts it on another node; LiveMigrate moves it live, and a VM that cannot keeps its node (the drain waits); None restarts it on another node. A group drains member by member.",
     }),
     cpu: object(
       {
@@ -221,8 +227,8 @@ export const virtualMachine: KindDefinition = {
       fieldPath: '.instancetype',
     }),
     rule(
-      "!has(self.replicas) || self.replicas <= 1 || (has(self.rootDisk.image) && (!has(self.disks) || self.disks.all(d, has(d.size))))",
-      'replicas > 1 needs an image root disk and per-VM disks (disks[].size): a Volume attaches to one VM only',
+      "!has(self.replicas) || self.replicas <= 1 || (!has(self.rootDisk.volume) && (!has(self.disks) || self.disks.all(d, has(d.size))))",
+      'replicas > 1 needs an image or diskImage root disk and per-VM disks (disks[].size): a Volume attaches to one VM only',
       { fieldPath: '.replicas' },
     ),
     rule(
@@ -260,6 +266,7 @@ export const virtualMachine: KindDefinition = {
   references: [
     { path: 'spec.cloudInit.userDataSecretRef.name', target: secrets },
     { path: 'spec.rootDisk.volume', target: volumes },
+    { path: 'spec.rootDisk.diskImage', target: diskImages },
     { path: 'spec.disks[].volume', target: volumes },
     { path: 'spec.networks[].network', target: networks },
     { path: 'spec.instancetype(kind=VirtualMachineClusterInstancetype).name', target: clusterInstancetypes },

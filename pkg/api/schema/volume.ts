@@ -1,8 +1,8 @@
 // Volume: a persistent disk (a PVC, or a CDI DataVolume when its data is imported or cloned).
 import { enumOf, object, quantity, rule, string } from './builder.js';
-import { conditions, localObjectReference, objectName, observedGeneration } from './common.js';
+import { conditions, label, localObjectReference, objectName, observedGeneration } from './common.js';
 import { ageColumn, readyColumn, type KindDefinition } from './kind.js';
-import { secrets, volumes } from './reference-targets.js';
+import { diskImages, secrets, snapshots, volumes } from './reference-targets.js';
 import { array, integer } from './builder.js';
 
 const source = object(
@@ -30,12 +30,23 @@ const source = object(
       { name: 'RegistrySource', description: 'Import a disk from a container registry.', required: ['url'] },
     ),
     volume: object({ name: objectName('The Volume to copy, in the same namespace.') }, { name: 'VolumeCloneSource', description: 'Clone another Volume.', required: ['name'] }),
+    snapshot: object(
+      {
+        name: objectName('The Snapshot, in the same namespace.'),
+        disk: label("For a Snapshot of a VirtualMachine: which of its disks (rootdisk, or a name from the VM's spec.disks); may be left out when it has one."),
+      },
+      { name: 'VolumeSnapshotSource', description: "Restore a Snapshot's data (size must be at least the Snapshot's).", required: ['name'] },
+    ),
+    diskImage: object({ name: objectName('The DiskImage, in the same namespace.') }, { name: 'VolumeDiskImageSource', description: 'Clone a DiskImage (no import of its own).', required: ['name'] }),
   },
   {
     name: 'VolumeSource',
     description: 'Where the initial data comes from; immutable.',
     rules: [
-      rule('[has(self.blank), has(self.http), has(self.registry), has(self.volume)].filter(x, x).size() <= 1', 'set at most one of blank, http, registry and volume'),
+      rule(
+        '[has(self.blank), has(self.http), has(self.registry), has(self.volume), has(self.snapshot), has(self.diskImage)].filter(x, x).size() <= 1',
+        'set at most one of blank, http, registry, volume, snapshot and diskImage',
+      ),
       { rule: 'self == oldSelf', message: 'source is immutable' },
     ],
   },
@@ -69,7 +80,7 @@ const status = object(
   {
     observedGeneration: observedGeneration(),
     conditions: conditions(),
-    phase: enumOf(['Pending', 'Importing', 'Available', 'InUse', 'Resizing', 'Failed'], { description: 'Where the Volume stands.' }),
+    phase: enumOf(['Pending', 'Importing', 'Restoring', 'Available', 'InUse', 'Resizing', 'Failed'], { description: 'Where the Volume stands (Restoring: a Restore is bringing back its data).' }),
     capacity: string({ description: 'The capacity the claim has now.' }),
     claimName: string({ description: 'The PersistentVolumeClaim holding the data.' }),
     progress: string({ description: 'Import or clone progress, e.g. "45.00%".' }),
@@ -92,7 +103,7 @@ export const volume: KindDefinition = {
   singular: 'volume',
   shortNames: ['svol'],
   categories: ['stratus'],
-  description: 'A persistent disk for VirtualMachines and Apps: blank, imported over HTTP or from a registry, or cloned from another Volume.',
+  description: 'A persistent disk for VirtualMachines and Apps: blank, imported over HTTP or from a registry, cloned from another Volume or a DiskImage, or restored from a Snapshot.',
   spec,
   status,
   specRules: [
@@ -115,5 +126,7 @@ export const volume: KindDefinition = {
   references: [
     { path: 'spec.source.http.secretRef.name', target: secrets },
     { path: 'spec.source.volume.name', target: volumes },
+    { path: 'spec.source.snapshot.name', target: snapshots },
+    { path: 'spec.source.diskImage.name', target: diskImages },
   ],
 };

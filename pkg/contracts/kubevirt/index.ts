@@ -6,3 +6,4 @@ export * from './resources.js';
 export * from './labels.js';
 export * from './accessors.js';
 export * from './migrations.js';
+export * from './snapshots.js';

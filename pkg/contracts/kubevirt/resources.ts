@@ -2,7 +2,7 @@
 // group/version/resource, at the versions Stratus speaks.
 import { resourceType as t } from '../../meta/resource.js';
 
-/** The KubeVirt install itself: its configuration and state. */
+/** The KubeVirt install (virt-operator's CR): its spec.configuration holds the cluster's KubeVirt configuration. */
 export const KubeVirts = t('kubevirt.io', 'v1', 'kubevirts', 'KubeVirt');
 export const KubeVirtVirtualMachines = t('kubevirt.io', 'v1', 'virtualmachines', 'VirtualMachine');
 export const KubeVirtVirtualMachineInstances = t('kubevirt.io', 'v1', 'virtualmachineinstances', 'VirtualMachineInstance');

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'winston';
 import { ApiError, isGone } from '../client/api-error.js';
 import type { Client } from '../client/client.js';
-import { resourcePath, type ResourceType } from '../../meta/resource.js';
+import { apiVersionOf, resourcePath, type ResourceType } from '../../meta/resource.js';
 import type { KubeObject, ObjectList } from '../../meta/object.js';
 import { keyOf } from '../../meta/object.js';
 import { sleep } from '../../util/sleep.js';
@@ -164,8 +164,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     });
     if (signal.aborted) return;
     const seen = new Set<string>();
+    // Items of a built-in kind's list carry no apiVersion and kind (a watch's do):
+    // cached objects always have them, so comparing with a desired child holds across a relist.
+    const typeMeta = { apiVersion: apiVersionOf(this.options.type), kind: this.options.type.kind };
     for (const item of list.items) {
-      const obj = toCached(item);
+      const obj = toCached(item.kind ? item : { ...typeMeta, ...item });
       const key = keyOf(obj);
       seen.add(key);
       const old = this.indexer.get(key);

@@ -45,18 +45,22 @@ export class SettlingStatusWriter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Whether it wrote, and when to reconcile again if the change waits. */
-  async write<S extends { conditions?: Condition[] }>(type: ResourceType, obj: KubeObject, status: S): Promise<{ written: boolean; requeueAfterMs?: number }> {
+  /**
+   * Whether it wrote, and when to reconcile again if the change waits.
+   * `urgent`: the controller's own memory is in this change (an App's
+   * traffic), so it is written at once.
+   */
+  async write<S extends { conditions?: Condition[] }>(type: ResourceType, obj: KubeObject, status: S, urgent = false): Promise<{ written: boolean; requeueAfterMs?: number; heldWrite?: boolean }> {
     const key = `${type.group}/${type.resource}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
     if (deepEqual(obj.status, status)) {
       this.waiting.delete(key);
       return { written: false };
     }
     const now = this.now();
-    const decision = settle(obj.status as S | undefined, status, this.waiting.get(key), now, this.times);
+    const decision = urgent ? ({ write: true } as const) : settle(obj.status as S | undefined, status, this.waiting.get(key), now, this.times);
     if (!decision.write) {
       if (!this.waiting.has(key)) this.remember(key, now);
-      return { written: false, requeueAfterMs: decision.waitMs };
+      return { written: false, requeueAfterMs: decision.waitMs, heldWrite: true };
     }
     this.waiting.delete(key);
     return { written: await writeStatus(this.client, type, obj, status) };

@@ -14,8 +14,6 @@ import type { RateLimiter } from '../queue/rate-limiter.js';
 import { WorkQueue } from '../queue/work-queue.js';
 import { TerminalError, type Reconciler, type Request, type Result } from './types.js';
 
-/** How far ahead `idle` looks for delayed keys. */
-const idleHorizonMs = 5_000;
 
 export interface ControllerOptions {
   name: string;
@@ -70,19 +68,20 @@ export class Controller {
     this.informers.push(informer as unknown as Informer);
     this.unsubscribes.push(
       informer.subscribe((event) => {
-        if (predicates.every((p) => p(event))) handler(event, (key) => this.queue.addAfter(key, delayMs));
+        if (predicates.every((p) => p(event))) handler(event, (key) => this.queue.addAfter(key, delayMs, true));
       }),
     );
     return this;
   }
 
   /**
-   * Nothing being reconciled, nor due within a few seconds (a status change
-   * settling, a coalesced burst, a quick retry). Keys due later — periodic
-   * evaluations, long backoffs — are not work in hand.
+   * Nothing being reconciled, queued, or delayed to finish work: a status
+   * change settling, a coalesced burst of events, a retry after an error.
+   * Periodic requeues (a Scaler's next evaluation, a schedule's next run)
+   * are not work in hand.
    */
   get idle(): boolean {
-    return this.queue.dueWithin(idleHorizonMs) === 0;
+    return this.queue.unfinished === 0;
   }
 
   enqueue(key: string): void {
@@ -180,7 +179,7 @@ export class Controller {
     }
     if (result?.requeueAfterMs !== undefined && result.requeueAfterMs > 0) {
       this.queue.forget(key);
-      this.queue.addAfter(key, result.requeueAfterMs);
+      this.queue.addAfter(key, result.requeueAfterMs, result.heldWrite);
       return 'requeue_after';
     }
     if (result?.requeue) {

@@ -18,6 +18,11 @@ export interface ReconcileContext {
 export interface Result {
   /** Reconcile again after this long (e.g. to poll something without events). */
   requeueAfterMs?: number;
+  /**
+   * The requeue finishes a write this reconcile held back (a settling
+   * status): until it ran, the controller is not idle. A periodic poll is not.
+   */
+  heldWrite?: boolean;
   /** Reconcile again with backoff, without counting it as an error. */
   requeue?: boolean;
 }

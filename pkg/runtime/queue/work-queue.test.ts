@@ -40,16 +40,16 @@ describe('WorkQueue', () => {
     expect(q.length).toBe(1);
   });
 
-  it('counts as due the keys in hand and those delayed within the horizon', () => {
-    let now = 1_000;
-    const q = new WorkQueue({ now: () => now });
+  it('counts as unfinished the keys in hand and those delayed to finish a held write, not periodic ones', () => {
+    const q = new WorkQueue();
     q.add('now');
-    q.addAfter('soon', 2_000);
-    q.addAfter('later', 15_000);
-    expect(q.dueWithin(0)).toBe(1);
-    expect(q.dueWithin(5_000)).toBe(2);
-    now += 10_000;
-    expect(q.dueWithin(5_000)).toBe(3);
+    q.addAfter('poll', 2_000);
+    q.addAfter('held', 15_000, true);
+    expect(q.unfinished).toBe(2);
+    // An earlier periodic requeue of a held key keeps it unfinished.
+    q.addAfter('held', 1_000);
+    q.addAfter('poll', 30_000, true);
+    expect(q.unfinished).toBe(3);
     q.shutDown();
   });
 

@@ -25,7 +25,7 @@ export class WorkQueue {
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly addedAt = new Map<string, number>();
-  private readonly delayed = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly delayed = new Map<string, { at: number; timer: NodeJS.Timeout; held: boolean }>();
   private waiters: ((key: string | undefined) => void)[] = [];
   private shuttingDown = false;
   private readonly rateLimiter: RateLimiter;
@@ -47,12 +47,11 @@ export class WorkQueue {
     return this.length + this.processing.size;
   }
 
-  /** Keys being worked on, waiting, or delayed by no more than `ms`. */
-  dueWithin(ms: number): number {
-    const horizon = this.now() + ms;
-    let due = this.active;
-    for (const { at } of this.delayed.values()) if (at <= horizon) due++;
-    return due;
+  /** Keys being worked on, waiting, or delayed to finish a held write (addAfter's `held`). */
+  get unfinished(): number {
+    let n = this.active;
+    for (const { held } of this.delayed.values()) if (held) n++;
+    return n;
   }
 
   add(key: string): void {
@@ -105,26 +104,32 @@ export class WorkQueue {
     if (this.dirty.has(key)) this.push(key);
   }
 
-  /** Adds `key` after `ms`; an earlier pending add wins over a later one. */
-  addAfter(key: string, ms: number): void {
+  /**
+   * Adds `key` after `ms`; an earlier pending add wins over a later one.
+   * `held`: the add finishes work held back until then (see `unfinished`).
+   */
+  addAfter(key: string, ms: number, held = false): void {
     if (this.shuttingDown) return;
     if (ms <= 0) return this.add(key);
     const at = this.now() + ms;
     const existing = this.delayed.get(key);
-    if (existing && existing.at <= at) return;
+    if (existing && existing.at <= at) {
+      existing.held ||= held;
+      return;
+    }
     if (existing) clearTimeout(existing.timer);
     const timer = setTimeout(() => {
       this.delayed.delete(key);
       this.add(key);
     }, ms);
     timer.unref?.();
-    this.delayed.set(key, { at, timer });
+    this.delayed.set(key, { at, timer, held: held || !!existing?.held });
   }
 
-  /** Adds `key` after its rate-limited backoff (for a failed reconcile). */
+  /** Adds `key` after its rate-limited backoff (for a failed reconcile: unfinished work). */
   addRateLimited(key: string): void {
     this.metrics?.retried();
-    this.addAfter(key, this.rateLimiter.when(key));
+    this.addAfter(key, this.rateLimiter.when(key), true);
   }
 
   forget(key: string): void {

@@ -12,6 +12,13 @@ export interface CdiSimOptions {
   failUrlPatterns: RegExp[];
   /** How often a failing importer pod restarts. */
   restartIntervalMs: number;
+  /**
+   * How CDI clones a claim in the same namespace, as a StorageProfile's
+   * cloneStrategy says: csi-clone leaves it to the CSI driver (the storage
+   * simulator's cloneDelayMs), copy runs a host-assisted copy (transferDurationMs).
+   * Across namespaces CDI always copies.
+   */
+  cloneStrategy: 'csi-clone' | 'copy';
 }
 
 export const defaultCdiOptions: CdiSimOptions = {
@@ -20,6 +27,7 @@ export const defaultCdiOptions: CdiSimOptions = {
   progressSteps: 3,
   failUrlPatterns: [/does-not-exist/],
   restartIntervalMs: 10_000,
+  cloneStrategy: 'csi-clone',
 };
 
 export const realisticCdi: Partial<CdiSimOptions> = { scheduleDelayMs: 3_000, transferDurationMs: 60_000, progressSteps: 20 };

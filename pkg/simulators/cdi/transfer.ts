@@ -18,6 +18,10 @@ export function sourceUrl(source: DataVolumeSource | undefined): string | undefi
 }
 
 export interface TransferInputs {
+  /** What the DataVolume copies: its source, or its sourceRef's, resolved. */
+  source: DataVolumeSource | undefined;
+  /** A clone the storage makes itself (the claim's dataSourceRef names the source): done once the claim is bound. */
+  storageClone: boolean;
   claim?: PersistentVolumeClaim;
   /** For clones: whether the source claim exists and is bound. */
   cloneSourceReady?: boolean;
@@ -55,7 +59,7 @@ function condition(
 export function transferStatus(dv: DataVolume, t: TransferInputs): { status: DataVolumeStatus; nextMs?: number } {
   const prev = dv.status?.conditions;
   const name = dv.metadata.name!;
-  const kind = sourceKind(dv.spec.source);
+  const kind = sourceKind(t.source);
   const clone = kind === 'pvc' || kind === 'snapshot';
   const status: DataVolumeStatus = { claimName: name, restartCount: t.failure?.restarts ?? 0 };
   const bound = t.claim?.status?.phase === 'Bound';
@@ -64,6 +68,26 @@ export function transferStatus(dv: DataVolume, t: TransferInputs): { status: Dat
     : t.claim
       ? condition(prev, 'Bound', 'False', t.now, 'Pending', `PVC ${name} Pending`)
       : condition(prev, 'Bound', 'False', t.now, 'NotFound', 'No PVC found');
+  if (t.storageClone && t.cloneSourceReady) {
+    const phase = kind === 'snapshot' ? 'CloneFromSnapshotSourceInProgress' : 'CSICloneInProgress';
+    return bound
+      ? {
+          status: {
+            ...status,
+            phase: 'Succeeded',
+            progress: '100.0%',
+            conditions: [bind, condition(prev, 'Ready', 'True', t.now), condition(prev, 'Running', 'False', t.now, 'Completed')],
+          },
+        }
+      : {
+          status: {
+            ...status,
+            phase,
+            progress: 'N/A',
+            conditions: [bind, condition(prev, 'Ready', 'False', t.now, bind.reason, bind.message), condition(prev, 'Running', 'True', t.now, 'Pod is running')],
+          },
+        };
+  }
   if (!bound || t.sinceBound === undefined) {
     return {
       status: {
@@ -87,7 +111,7 @@ export function transferStatus(dv: DataVolume, t: TransferInputs): { status: Dat
   const scheduled = clone ? 'CloneScheduled' : 'ImportScheduled';
   const inProgress = clone ? 'CloneInProgress' : 'ImportInProgress';
   if (clone && !t.cloneSourceReady) {
-    const source = dv.spec.source?.pvc ?? dv.spec.source?.snapshot;
+    const source = t.source?.pvc ?? t.source?.snapshot;
     return {
       status: {
         ...status,

@@ -36,7 +36,13 @@ export function attachmentPod(launcher: Pod, volumes: VmiVolume[], launcherImage
           },
         },
       },
-      volumes: [{ name: 'hotplug-disks', emptyDir: {} }, ...volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: claimOf(v) } }))],
+      volumes: [
+        { name: 'hotplug-disks', emptyDir: {} },
+        ...volumes.flatMap((v) => {
+          const claimName = claimOf(v);
+          return claimName ? [{ name: v.name, persistentVolumeClaim: { claimName } }] : [];
+        }),
+      ],
       terminationGracePeriodSeconds: 0,
     },
   };

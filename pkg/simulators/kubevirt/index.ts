@@ -1,6 +1,10 @@
-// The simulated KubeVirt.
-import type { Pod } from '../../kube/core-types.js';
-import { ControllerRevisions, Namespaces, Nodes, PersistentVolumeClaims, Pods, Secrets } from '../../kube/resources.js';
+// The simulated KubeVirt: its install (the KubeVirt CR), virt-controller's
+// VM, VMI, pool, migration, evacuation, workload-update, snapshot and
+// restore controllers, and virt-handler.
+import type { Logger } from 'winston';
+import type { PersistentVolumeClaim, Pod } from '../../kube/core-types.js';
+import { ControllerRevisions, Namespaces, Nodes, PersistentVolumeClaims, Pods, Secrets, StorageClasses } from '../../kube/resources.js';
+import { VolumeSnapshotClasses, VolumeSnapshots } from '../../contracts/csi-snapshot/index.js';
 import { DataVolumes, type DataVolume } from '../../contracts/cdi/index.js';
 import {
   claimNames,
@@ -9,23 +13,31 @@ import {
   KubeVirtVirtualMachineInstances,
   KubeVirtVirtualMachines,
   MigrationPolicies,
+  restoreAnnotations,
   templateSpecOf,
   VirtualMachineInstanceMigrations,
   VirtualMachinePools,
+  VirtualMachineRestores,
+  VirtualMachineSnapshotContents,
+  VirtualMachineSnapshots,
   type KubeVirt,
   type VirtualMachine as KubeVirtVirtualMachine,
   type VirtualMachineInstance,
   type VirtualMachineInstanceMigration,
   type VirtualMachineInstanceSpec,
   type VirtualMachinePool,
+  type VirtualMachineRestore,
+  type VirtualMachineSnapshot,
+  type VirtualMachineSnapshotContent,
 } from '../../contracts/kubevirt/index.js';
+import { namespaceIndex } from '../../runtime/cache/cache.js';
+import { keyOf, type KubeObject } from '../../meta/object.js';
 import { Client } from '../../runtime/client/client.js';
 import type { RestClient } from '../../runtime/client/rest-client.js';
 import { Controller } from '../../runtime/controller/controller.js';
 import { EventRecorder } from '../../runtime/events/recorder.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../runtime/handler/handlers.js';
 import type { Manager } from '../../runtime/manager/manager.js';
-import type { KubeObject } from '../../meta/object.js';
 import { StageClock } from '../clock.js';
 import { clusterConfig, configuringKubeVirt } from './cluster-config.js';
 import { EvacuationReconciler } from './evacuation.js';
@@ -35,6 +47,9 @@ import { MigrationHandlerReconciler } from './migration-handler.js';
 import { defaultKubeVirtOptions, type KubeVirtSimOptions } from './options.js';
 import { attachmentApp, launcherApp } from './pods.js';
 import { PoolReconciler } from './pool-reconciler.js';
+import { VmRestoreReconciler } from './restore-reconciler.js';
+import { VmSnapshotContentReconciler } from './snapshot-content-reconciler.js';
+import { contentNameOf, VmSnapshotReconciler } from './snapshot-reconciler.js';
 import { VmReconciler } from './vm-reconciler.js';
 import { VmiReconciler } from './vmi-reconciler.js';
 import { WorkloadUpdateReconciler } from './workload-updater.js';
@@ -171,4 +186,52 @@ export function registerKubeVirt(mgr: Manager, rest: RestClient, options: Partia
   poolController.watch(vms, enqueueOwner({ group: 'pool.kubevirt.io', kind: 'VirtualMachinePool' }));
   poolController.watch(revisions, enqueueOwner({ group: 'pool.kubevirt.io', kind: 'VirtualMachinePool' }));
   mgr.add(poolController);
+
+  registerSnapshots(mgr, client, log);
+}
+
+/** The snapshot controllers: VirtualMachineSnapshots, their contents, and VirtualMachineRestores. */
+function registerSnapshots(mgr: Manager, client: Client, log: Logger): void {
+  const events = new EventRecorder(client, 'snapshot-controller', 'stratus-sim', log);
+  const snapshots = mgr.cache.informer<VirtualMachineSnapshot>(VirtualMachineSnapshots);
+  const contents = mgr.cache.informer<VirtualMachineSnapshotContent>(VirtualMachineSnapshotContents);
+  const restores = mgr.cache.informer<VirtualMachineRestore>(VirtualMachineRestores);
+  const vms = mgr.cache.informer<KubeVirtVirtualMachine>(KubeVirtVirtualMachines);
+  const vmis = mgr.cache.informer<VirtualMachineInstance>(KubeVirtVirtualMachineInstances);
+  const volumeSnapshots = mgr.cache.informer(VolumeSnapshots);
+  mgr.cache.informer(VolumeSnapshotClasses);
+  mgr.cache.informer(StorageClasses);
+  const bySource = 'snapshot-source';
+  const byTarget = 'restore-target';
+  snapshots.addIndex(bySource, (s) => (s.spec.source.kind === 'VirtualMachine' ? [`${s.metadata.namespace}/${s.spec.source.name}`] : []));
+  restores.addIndex(byTarget, (r) => [`${r.metadata.namespace}/${r.spec.target.name}`]);
+  // A VM (or its instance) changing wakes the snapshots of it and the restores to it.
+  const ofVm = (index: string, informer: typeof snapshots | typeof restores) => enqueueMapped((o: KubeObject) => informer.indexer.byIndex(index, keyOf(o)).map(keyOf));
+
+  const snapshotController = new Controller({ name: 'sim-virt-controller-snapshot', reconciler: new VmSnapshotReconciler(client, mgr.cache, events), workers: 2, logger: log });
+  snapshotController.watch(snapshots, enqueueObject, (e) => e.type !== 'delete');
+  snapshotController.watch(contents, enqueueMapped((c) => (c.spec.virtualMachineSnapshotName ? [`${c.metadata.namespace}/${c.spec.virtualMachineSnapshotName}`] : [])));
+  snapshotController.watch(vms, ofVm(bySource, snapshots));
+  snapshotController.watch(vmis, ofVm(bySource, snapshots));
+  mgr.add(snapshotController);
+
+  const contentController = new Controller({ name: 'sim-virt-controller-snapshot-content', reconciler: new VmSnapshotContentReconciler(client, mgr.cache, events), workers: 2, logger: log });
+  contentController.watch(contents, enqueueObject, (e) => e.type !== 'delete');
+  contentController.watch(volumeSnapshots, enqueueOwner({ group: 'snapshot.kubevirt.io', kind: 'VirtualMachineSnapshotContent' }));
+  contentController.watch(snapshots, enqueueMapped((s) => [`${s.metadata.namespace}/${contentNameOf(s)}`]));
+  mgr.add(contentController);
+
+  const restoreController = new Controller({ name: 'sim-virt-controller-restore', reconciler: new VmRestoreReconciler(client, mgr.cache, events), workers: 2, logger: log });
+  restoreController.watch(restores, enqueueObject, (e) => e.type !== 'delete');
+  restoreController.watch(vms, ofVm(byTarget, restores));
+  restoreController.watch(vmis, ofVm(byTarget, restores));
+  restoreController.watch(
+    mgr.cache.informer<PersistentVolumeClaim>(PersistentVolumeClaims),
+    enqueueMapped((c) => {
+      const restore = c.metadata.annotations?.[restoreAnnotations.name];
+      return restore ? [`${c.metadata.namespace}/${restore}`] : restores.indexer.byIndex(namespaceIndex, c.metadata.namespace ?? '').filter((r) => r.status?.restores?.some((v) => v.persistentVolumeClaim === c.metadata.name)).map(keyOf);
+    }),
+  );
+  restoreController.watch(mgr.cache.informer(DataVolumes), enqueueMapped((dv) => restores.indexer.byIndex(namespaceIndex, dv.metadata.namespace ?? '').filter((r) => r.status?.restores?.some((v) => v.dataVolumeName === dv.metadata.name)).map(keyOf)));
+  mgr.add(restoreController);
 }

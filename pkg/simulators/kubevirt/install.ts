@@ -1,7 +1,9 @@
 // virt-operator's part: the KubeVirt CR of the install, configured as
 // Stratus needs a cluster to be (declarative volume hotplug, and live
 // migration as the way running VMs take hotplugged CPU, memory and
-// networks), and reported Deployed, which is when virt-api and
+// networks; the Snapshot gate, Beta and so off unless named, which virt-api
+// requires for VirtualMachineSnapshots and Restores), and reported Deployed
+// with the nodes' default architecture, which is when virt-api and
 // virt-controller start reading its configuration.
 import type { Logger } from 'winston';
 import { KubeVirts, type KubeVirt } from '../../contracts/kubevirt/index.js';
@@ -33,7 +35,7 @@ function deployedStatus(now: number): KubeVirt {
     spec: {},
     status: {
       phase: 'Deployed',
-      defaultArchitecture: 'amd64',
+      defaultArchitecture: process.arch === 'arm64' ? 'arm64' : process.arch === 's390x' ? 's390x' : 'amd64',
       observedKubeVirtVersion: kubevirtVersion,
       targetKubeVirtVersion: kubevirtVersion,
       observedDeploymentID: kubevirtVersion,

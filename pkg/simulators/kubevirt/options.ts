@@ -1,7 +1,7 @@
 // The simulated KubeVirt: virt-operator (its KubeVirt CR), virt-controller
 // (VM → VMI → virt-launcher pod, migrations, evacuations, workload updates,
-// hotplug), virt-handler (the domain boots, moves, takes hotplugged devices),
-// the guest agent, and VirtualMachinePools.
+// hotplug, snapshots and restores), virt-handler (the domain boots, moves,
+// takes hotplugged devices), the guest agent, and VirtualMachinePools.
 
 export interface KubeVirtSimOptions {
   /** From the virt-launcher pod being ready to the domain running (VMI phase Running). */
@@ -12,7 +12,11 @@ export interface KubeVirtSimOptions {
   launcherImage: string;
   /** How long a VMI with an injected guest crash runs before it fails. */
   crashAfterMs: number;
-  /** Alpha and beta feature gates of the install (its KubeVirt CR). Stratus needs DeclarativeHotplugVolumes to add and remove disks live. */
+  /**
+   * Alpha and beta feature gates of the install (its KubeVirt CR): Stratus
+   * needs DeclarativeHotplugVolumes to add and remove disks live, and virt-api
+   * refuses VirtualMachineSnapshots and Restores without Snapshot.
+   */
   featureGates: string[];
   /** The install's workloadUpdateMethods: LiveMigrate is how running VMs take hotplugged CPU, memory and interfaces. */
   workloadUpdateMethods: string[];
@@ -31,7 +35,7 @@ export const defaultKubeVirtOptions: KubeVirtSimOptions = {
   agentDelayMs: 100,
   launcherImage: 'quay.io/kubevirt/virt-launcher:v1.8.2',
   crashAfterMs: 1_000,
-  featureGates: ['DeclarativeHotplugVolumes'],
+  featureGates: ['DeclarativeHotplugVolumes', 'Snapshot'],
   workloadUpdateMethods: ['LiveMigrate'],
   migrationPrepareMs: 100,
   migrationBytesPerSecond: 32 * 2 ** 30,

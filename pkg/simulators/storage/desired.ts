@@ -1,6 +1,8 @@
-// What the simulated CSI driver creates: its StorageClass and the
-// PersistentVolume for a claim.
+// What the simulated CSI driver creates: its StorageClass and
+// VolumeSnapshotClass, and the PersistentVolume for a claim.
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../kube/core-types.js';
+import { defaultSnapshotClassAnnotation, snapshotGroup, type VolumeSnapshotClass } from '../../contracts/csi-snapshot/index.js';
+import { contentMetadata, type DiskContent } from './content.js';
 import { defaultClassAnnotation, provisionedByAnnotation, type StorageSimOptions } from './options.js';
 
 export function storageClass(o: StorageSimOptions): StorageClass {
@@ -15,15 +17,25 @@ export function storageClass(o: StorageSimOptions): StorageClass {
   };
 }
 
+export function snapshotClass(o: StorageSimOptions): VolumeSnapshotClass {
+  return {
+    apiVersion: `${snapshotGroup}/v1`,
+    kind: 'VolumeSnapshotClass',
+    metadata: { name: o.snapshotClass, annotations: { [defaultSnapshotClassAnnotation]: 'true' } },
+    driver: o.driver,
+    deletionPolicy: 'Delete',
+  };
+}
+
 export function volumeName(claim: PersistentVolumeClaim): string {
   return `pvc-${claim.metadata.uid}`;
 }
 
-export function persistentVolume(claim: PersistentVolumeClaim, cls: StorageClass, o: StorageSimOptions): PersistentVolume {
+export function persistentVolume(claim: PersistentVolumeClaim, cls: StorageClass, o: StorageSimOptions, content: DiskContent): PersistentVolume {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
-    metadata: { name: volumeName(claim), annotations: { [provisionedByAnnotation]: o.driver } },
+    metadata: { name: volumeName(claim), annotations: { [provisionedByAnnotation]: o.driver, ...contentMetadata(content) } },
     spec: {
       capacity: { storage: claim.spec.resources?.requests?.storage ?? '1Gi' },
       accessModes: claim.spec.accessModes ?? ['ReadWriteOnce'],

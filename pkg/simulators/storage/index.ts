@@ -1,7 +1,9 @@
-// The simulated storage: a default StorageClass whose CSI driver provisions,
-// expands and deletes volumes.
+// The simulated storage: a default StorageClass whose CSI driver provisions
+// (blank, from a snapshot, as a clone), expands, snapshots and deletes
+// volumes, with the CSI snapshot controller in front of its snapshots.
 import type { PersistentVolumeClaim } from '../../kube/core-types.js';
 import { PersistentVolumeClaims, PersistentVolumes, StorageClasses } from '../../kube/resources.js';
+import { VolumeSnapshotClasses, VolumeSnapshotContents, VolumeSnapshots, type VolumeSnapshot, type VolumeSnapshotContent } from '../../contracts/csi-snapshot/index.js';
 import { Client } from '../../runtime/client/client.js';
 import { Controller } from '../../runtime/controller/controller.js';
 import { EventRecorder } from '../../runtime/events/recorder.js';
@@ -9,7 +11,9 @@ import { enqueueMapped } from '../../runtime/handler/handlers.js';
 import type { Manager } from '../../runtime/manager/manager.js';
 import { keyOf } from '../../meta/object.js';
 import { StageClock } from '../clock.js';
-import { storageClass } from './desired.js';
+import { snapshotClass, storageClass } from './desired.js';
+import { SnapshotControllerReconciler } from './snapshot-controller.js';
+import { SnapshotterReconciler } from './snapshotter.js';
 import { defaultStorageOptions, type StorageSimOptions } from './options.js';
 import { DeleterReconciler, ProvisionerReconciler } from './provisioner.js';
 import { ResizerReconciler } from './resizer.js';
@@ -30,6 +34,7 @@ export function registerStorage(mgr: Manager, options: Partial<StorageSimOptions
     needLeaderElection: false,
     start: async () => {
       await client.apply(StorageClasses, storageClass(o), { force: true });
+      await client.apply(VolumeSnapshotClasses, snapshotClass(o), { force: true });
     },
   });
 
@@ -57,4 +62,28 @@ export function registerStorage(mgr: Manager, options: Partial<StorageSimOptions
   });
   resizer.watch(claims, undefined, (e) => e.type !== 'delete');
   mgr.add(resizer);
+
+  const snapshots = mgr.cache.informer<VolumeSnapshot>(VolumeSnapshots);
+  const contents = mgr.cache.informer<VolumeSnapshotContent>(VolumeSnapshotContents);
+  mgr.cache.informer(VolumeSnapshotClasses);
+  // A claim restored from a snapshot waits for it to be ready.
+  provisioner.watch(snapshots, enqueueMapped((vs) => claims.list().filter((c) => !c.spec.volumeName && c.metadata.namespace === vs.metadata.namespace && c.spec.dataSourceRef?.name === vs.metadata.name).map(keyOf)));
+  const snapshotController = new Controller({
+    name: 'sim-snapshot-controller',
+    reconciler: new SnapshotControllerReconciler(new Client(mgr.rest, 'snapshot-controller'), mgr.cache, new EventRecorder(client, 'snapshot-controller', 'stratus-sim', log)),
+    workers: 2,
+    logger: log,
+  });
+  snapshotController.watch(snapshots, undefined, (e) => e.type !== 'delete');
+  snapshotController.watch(contents, enqueueMapped((c) => (c.spec.volumeSnapshotRef.name ? [`${c.spec.volumeSnapshotRef.namespace}/${c.spec.volumeSnapshotRef.name}`] : [])));
+  mgr.add(snapshotController);
+
+  const snapshotter = new Controller({
+    name: 'sim-csi-snapshotter',
+    reconciler: new SnapshotterReconciler(new Client(mgr.rest, 'csi-snapshotter'), mgr.cache, o, clock, new EventRecorder(client, 'csi-snapshotter', 'stratus-sim', log)),
+    workers: 2,
+    logger: log,
+  });
+  snapshotter.watch(contents, undefined, (e) => e.type !== 'delete');
+  mgr.add(snapshotter);
 }

@@ -10,6 +10,7 @@ import type { Client } from '../../runtime/client/client.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
 import type { StageClock } from '../clock.js';
+import { population } from './data-source.js';
 import { persistentVolume, volumeName } from './desired.js';
 import {
   betaProvisionerAnnotation,
@@ -41,13 +42,18 @@ export class ProvisionerReconciler implements Reconciler {
       this.events.event(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${cls.metadata.name}": rpc error: code = ResourceExhausted desc = simulated: out of capacity`);
       return { requeueAfterMs: 30_000 };
     }
-    const wait = this.clock.remaining(`${claim.metadata.uid}:provision`, this.o.provisionDelayMs);
+    const populated = population(this.cache, claim, this.o);
+    if ('refused' in populated) {
+      this.events.event(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${cls.metadata.name}": ${populated.refused}`);
+      return { requeueAfterMs: 1_000 };
+    }
+    const wait = this.clock.remaining(`${claim.metadata.uid}:provision`, this.o.provisionDelayMs + populated.delayMs);
     if (wait > 0) {
       this.events.event(claim, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${req.key}"`);
       return { requeueAfterMs: wait };
     }
     try {
-      await this.client.create(PersistentVolumes, persistentVolume(claim, cls, this.o));
+      await this.client.create(PersistentVolumes, persistentVolume(claim, cls, this.o, populated.content));
       this.events.event(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName(claim)}`);
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
