@@ -54,6 +54,7 @@ export class VolumeReconciler implements Reconciler {
     const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, volume.metadata.namespace, claimName(volume));
     observation.claim = claim && (isControlledBy(claim, volume.metadata.uid) || this.claimOfOurDataVolume(volume, claim)) ? claim : undefined;
     observation.expandable = this.expandable(observation.claim);
+    observation.delayedBinding = this.delayedBinding(observation.claim);
     const before = volume.status?.phase;
     const status = volumeStatus(volume, observation);
     const written = await this.statuses.write(Volumes, volume, status);
@@ -66,6 +67,12 @@ export class VolumeReconciler implements Reconciler {
   private claimOfOurDataVolume(volume: Volume, claim: PersistentVolumeClaim): boolean {
     const dv = this.cache.get<DataVolume>(DataVolumes, volume.metadata.namespace, claimName(volume));
     return !!dv && isControlledBy(dv, volume.metadata.uid) && isControlledBy(claim, dv.metadata.uid);
+  }
+
+  private delayedBinding(claim: PersistentVolumeClaim | undefined): string | undefined {
+    const name = claim?.spec.storageClassName;
+    if (!name || claim.spec.volumeName) return undefined;
+    return this.cache.get<StorageClass>(StorageClasses, undefined, name)?.volumeBindingMode === 'WaitForFirstConsumer' ? name : undefined;
   }
 
   private expandable(claim: PersistentVolumeClaim | undefined): boolean | undefined {

@@ -16,6 +16,8 @@ export interface VolumeObservation {
   problems: Problem[];
   /** Whether the StorageClass allows expansion (undefined: unknown). */
   expandable?: boolean;
+  /** The claim's StorageClass, when it binds a claim only once a pod using it is scheduled (WaitForFirstConsumer). */
+  delayedBinding?: string;
   /** A Restore in place putting the claim back. */
   restoring?: string;
   deleting: boolean;
@@ -47,6 +49,16 @@ function assess(volume: Volume, o: VolumeObservation): { phase: Phase; summary: 
   const failure = importFailure(o.dataVolume);
   if (failure) return { phase: 'Failed', summary: { state: 'stalled', reason: Stuck.ImportFailed, message: failure } };
   const dvPhase = o.dataVolume?.status?.phase;
+  // Usable now: the first VM or App that runs with it gets it bound (its pod's node chosen first).
+  // Waiting for it here would wait forever, as nothing else ever uses the claim.
+  // CDI says so of a DataVolume (honorWaitForFirstConsumer); a plain claim's StorageClass says so.
+  const waitsForConsumer = o.dataVolume ? dvPhase === 'WaitForFirstConsumer' : !!o.delayedBinding && !!o.claim && o.claim.status?.phase !== 'Bound';
+  if (waitsForConsumer) {
+    const binds = `the claim binds when ${inUse ? 'the first of them' : 'its first user'} is scheduled (StorageClass ${o.delayedBinding ?? o.claim?.spec.storageClassName ?? ''}: WaitForFirstConsumer)`;
+    return inUse
+      ? { phase: 'InUse', summary: { state: 'ready', reason: 'WaitingForFirstConsumer', message: `used by ${usedBy}; ${binds}` } }
+      : { phase: 'Available', summary: { state: 'ready', reason: 'WaitingForFirstConsumer', message: binds } };
+  }
   if (o.dataVolume && dvPhase !== 'Succeeded') {
     if (dvPhase && /^(Import|Clone|CSIClone|SmartClone|Upload)/.test(dvPhase)) {
       const progress = o.dataVolume.status?.progress;

@@ -1,7 +1,8 @@
-// Simulated storage and CDI: claims are provisioned and grow on request;
-// DataVolumes import into a Bound claim and reach Succeeded.
-import type { PersistentVolumeClaim } from '../../pkg/kube/core-types.js';
-import { PersistentVolumeClaims, PersistentVolumes } from '../../pkg/kube/resources.js';
+// Simulated storage and CDI: claims are provisioned and grow on request, or
+// wait for their first consumer; DataVolumes import into a Bound claim and
+// reach Succeeded.
+import type { PersistentVolumeClaim, Pod } from '../../pkg/kube/core-types.js';
+import { PersistentVolumeClaims, PersistentVolumes, Pods } from '../../pkg/kube/resources.js';
 import { DataVolumes, type DataVolume } from '../../pkg/contracts/cdi/index.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
@@ -23,6 +24,29 @@ const claim = (name: string, size: string): PersistentVolumeClaim => ({
   kind: 'PersistentVolumeClaim',
   metadata: { name, namespace: ns },
   spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } },
+});
+
+it('binds a claim of the WaitForFirstConsumer class only once a pod using it is scheduled, on that pod\'s node', async () => {
+  await client.create(PersistentVolumeClaims, { ...claim('late', '1Gi'), spec: { ...claim('late', '1Gi').spec, storageClassName: 'stratus-sim-wffc' } });
+  // kube-controller-manager's PV controller says why it does not provision yet.
+  await eventually(async () => (await kubectl(['-n', ns, 'get', 'events', '--field-selector', 'involvedObject.name=late', '-o', 'jsonpath={.items[*].reason}'])).stdout.includes('WaitForFirstConsumer'), 30_000, 'the WaitForFirstConsumer event');
+  const waiting = await client.get<PersistentVolumeClaim>(PersistentVolumeClaims, ns, 'late');
+  expect(waiting.status?.phase).toBe('Pending');
+  expect(waiting.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBeUndefined();
+
+  await client.create(Pods, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'consumer', namespace: ns },
+    spec: { containers: [{ name: 'c', image: 'busybox' }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'late' } }] },
+  });
+  const running = await eventually(async () => {
+    const p = await client.get<Pod>(Pods, ns, 'consumer');
+    return p.status?.phase === 'Running' ? p : undefined;
+  }, 30_000, 'the consumer Running');
+  const bound = await client.get<PersistentVolumeClaim>(PersistentVolumeClaims, ns, 'late');
+  expect(bound.status?.phase).toBe('Bound');
+  expect(bound.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBe(running.spec.nodeName);
 });
 
 it('binds a claim of the default class and grows it when its request grows', async () => {

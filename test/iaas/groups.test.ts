@@ -22,7 +22,7 @@ import type { PersistentVolumeClaim, Pod } from '../../pkg/kube/core-types.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
-import { exampleIn, startTestOperator } from '../support/operator.js';
+import { exampleIn, settled, startTestOperator } from '../support/operator.js';
 
 let client: Client;
 let ns: string;
@@ -88,10 +88,10 @@ it('restarts a group one member at a time when restartRequestedAt changes', asyn
   // Exactly once: nothing restarts again, and the members settle (no update loop between pool and members).
   const memberVersions = async () =>
     (await client.list<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items.map((m) => `${m.metadata.name}@${m.metadata.resourceVersion}`).sort();
-  await sleep(1000);
-  const settled = await memberVersions();
-  await sleep(1500);
-  expect(await memberVersions()).toEqual(settled);
+  await settled([operator]);
+  const versions = await memberVersions();
+  await sleep(1500); // the claim is about a span of time: nothing may change in it
+  expect(await memberVersions()).toEqual(versions);
   const later = (await client.list<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, { namespace: ns, labelSelector: 'stratus.dev/virtualmachine=workers' })).items;
   expect(later.map((v) => v.metadata.uid).sort()).toEqual(after.map((v) => v.metadata.uid).sort());
 });

@@ -158,6 +158,27 @@ it('starts a VM whose cloud-init is larger than KubeVirt allows inline, from a S
   expect(volume?.cloudInitNoCloud).toEqual({ secretRef: { name: 'big-init-cloud-init' }, networkDataSecretRef: { name: 'big-init-cloud-init' } });
 });
 
+it('runs a VM on a Volume whose StorageClass binds on first use: the Volume is usable before its claim binds, and binds on the VM\'s node', async () => {
+  // Most clouds' default classes bind WaitForFirstConsumer: the claim stays Pending until a pod using it is scheduled.
+  await client.create(Volumes, { apiVersion: 'stratus.dev/v1alpha1', kind: 'Volume', metadata: { name: 'late-data', namespace: ns }, spec: { size: '1Gi', storageClassName: 'stratus-sim-wffc' } } as Volume);
+  const usable = await eventually(async () => {
+    const v = await get<Volume>(Volumes, 'late-data');
+    return ready(v) ? v : undefined;
+  }, 30_000, 'the Volume Ready before any user');
+  expect(findCondition(usable.status?.conditions, 'Ready')).toMatchObject({ reason: 'WaitingForFirstConsumer', message: 'the claim binds when its first user is scheduled (StorageClass stratus-sim-wffc: WaitForFirstConsumer)' });
+  expect((await client.get(PersistentVolumeClaims, ns, 'late-data')).status).toMatchObject({ phase: 'Pending' });
+
+  await client.create(VirtualMachines, vm('late', { disks: [{ name: 'data', volume: 'late-data' }] as VirtualMachine['spec']['disks'] }));
+  const running = await eventually(async () => {
+    const v = await get<VirtualMachine>(VirtualMachines, 'late');
+    return ready(v) ? v : undefined;
+  }, 60_000, 'the VM Ready');
+  const claim = await client.get(PersistentVolumeClaims, ns, 'late-data');
+  expect(claim.status).toMatchObject({ phase: 'Bound' });
+  expect(claim.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBe(running.status?.nodeName);
+  await eventually(async () => (await get<Volume>(Volumes, 'late-data')).status?.phase === 'InUse' && ready(await get<Volume>(Volumes, 'late-data')), 30_000, 'the Volume InUse and bound');
+});
+
 it('makes no API writes in steady state, even when woken', async () => {
   const before = await settled([operator]);
   // A user's annotation wakes every controller for every object; nothing about them changed.

@@ -1,7 +1,7 @@
 // The simulated kubelet: node registration and leases, pod scheduling
 // (standing in for kube-scheduler), pod lifecycle, and Multus network status.
-import type { Pod } from '../../kube/core-types.js';
-import { Nodes, Pods } from '../../kube/resources.js';
+import type { PersistentVolumeClaim, Pod } from '../../kube/core-types.js';
+import { Nodes, PersistentVolumeClaims, Pods, StorageClasses } from '../../kube/resources.js';
 import { NetworkAttachmentDefinitions, networksAnnotation, parseNetworks } from '../../contracts/multus/index.js';
 import { Client } from '../../runtime/client/client.js';
 import { Controller } from '../../runtime/controller/controller.js';
@@ -13,7 +13,8 @@ import { StageClock } from '../clock.js';
 import { NodeAgent } from './node-agent.js';
 import { defaultKubeletOptions, type KubeletSimOptions } from './options.js';
 import { PodRunnerReconciler } from './pod-runner.js';
-import { needsScheduling, podsByNode, SchedulerReconciler } from './scheduler.js';
+import { needsScheduling, podsByClaim, podsByNode, SchedulerReconciler } from './scheduler.js';
+import { claimNames } from './volume-binding.js';
 
 export { realisticKubelet, type KubeletSimOptions } from './options.js';
 
@@ -33,6 +34,9 @@ export function registerKubelet(mgr: Manager, options: Partial<KubeletSimOptions
   const kubelet = new Client(mgr.rest, 'kubelet');
   const pods = mgr.cache.informer<Pod>(Pods);
   pods.addIndex(podsByNode, (p) => (p.spec.nodeName ? [p.spec.nodeName] : []));
+  pods.addIndex(podsByClaim, (p) => claimNames(p).map((c) => `${p.metadata.namespace}/${c}`));
+  const claims = mgr.cache.informer<PersistentVolumeClaim>(PersistentVolumeClaims);
+  const classes = mgr.cache.informer(StorageClasses);
   const nodes = mgr.cache.informer(Nodes);
   const nads = mgr.cache.informer(NetworkAttachmentDefinitions);
 
@@ -44,12 +48,16 @@ export function registerKubelet(mgr: Manager, options: Partial<KubeletSimOptions
     logger: log,
   });
   scheduler.watch(pods, enqueueObject, (e) => e.type !== 'delete' && needsScheduling(e.obj));
-  // A node that appears or changes may make room for pods waiting to be scheduled.
-  scheduler.watch(
-    nodes,
-    enqueueMapped(() => pods.list().filter(needsScheduling).map(keyOf)),
-    (e) => e.type !== 'delete',
-  );
+  // A claim that binds (or appears, or gets its node) lets the pods waiting for it on.
+  scheduler.watch(claims, enqueueMapped((c) => pods.indexer.byIndex(podsByClaim, keyOf(c)).filter(needsScheduling).map(keyOf)));
+  // A node that appears or changes may make room for pods waiting to be scheduled; a StorageClass may say how their claims bind.
+  for (const informer of [nodes, classes]) {
+    scheduler.watch(
+      informer,
+      enqueueMapped(() => pods.list().filter(needsScheduling).map(keyOf)),
+      (e) => e.type !== 'delete',
+    );
+  }
   mgr.add(scheduler);
 
   const runner = new Controller({

@@ -1,13 +1,16 @@
 // The simulated kube-scheduler: binds each pending pod to a node through the
 // pod's binding subresource, or marks it Unschedulable and tries again later.
+// A pod whose claims wait for their first consumer first gets them a node
+// (volume-binding.ts), and is bound there once they are.
 import type { Pod, Node } from '../../kube/core-types.js';
-import { Nodes, Pods } from '../../kube/resources.js';
+import { Nodes, PersistentVolumeClaims, Pods } from '../../kube/resources.js';
 import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
 import { isConflict, isNotFound } from '../../runtime/client/api-error.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
 import { placePod, podRequests, type NodeUsage } from './placement.js';
 import { injectFailureAnnotation } from './options.js';
+import { selectedNodeAnnotation, volumeBinding } from './volume-binding.js';
 import { rfc3339 } from '../clock.js';
 
 const retryUnschedulableMs = 5_000;
@@ -23,6 +26,7 @@ export function needsScheduling(pod: Pod): boolean {
 }
 
 export const podsByNode = 'sim-pods-by-node';
+export const podsByClaim = 'sim-pods-by-claim';
 
 export class SchedulerReconciler implements Reconciler {
   /** Pods bound but not yet seen bound in the cache, so their requests (and labels, for anti-affinity) still count. */
@@ -79,11 +83,25 @@ export class SchedulerReconciler implements Reconciler {
   async reconcile(req: Request): Promise<Result | void> {
     const pod = this.cache.get<Pod>(Pods, req.namespace, req.name);
     if (!pod || !needsScheduling(pod) || this.assumed.has(pod.metadata.uid!)) return;
-    const nodes = this.cache.list<Node>(Nodes);
+    const claims = volumeBinding(this.cache, pod);
+    // A claim event wakes the pod again (index.ts).
+    if ('waiting' in claims) return;
+    // A claim provisioned for a node takes its pods there.
+    const nodes = this.cache.list<Node>(Nodes).filter((n) => !('node' in claims) || claims.node === undefined || n.metadata.name === claims.node);
     const placement =
-      pod.metadata.annotations?.[injectFailureAnnotation] === 'Unschedulable'
-        ? { unschedulable: `0/${nodes.length} nodes are available: ${nodes.length} node(s) didn't match Pod's node affinity/selector.` }
-        : placePod(pod, nodes, this.usage(nodes), (node) => this.podsOn(node));
+      'unschedulable' in claims
+        ? { unschedulable: `0/${nodes.length} nodes are available: ${claims.unschedulable}.` }
+        : pod.metadata.annotations?.[injectFailureAnnotation] === 'Unschedulable'
+          ? { unschedulable: `0/${nodes.length} nodes are available: ${nodes.length} node(s) didn't match Pod's node affinity/selector.` }
+          : placePod(pod, nodes, this.usage(nodes), (node) => this.podsOn(node));
+    if ('node' in placement && 'delayed' in claims) {
+      for (const claim of claims.delayed) {
+        await this.client.patch(PersistentVolumeClaims, claim.metadata.namespace, claim.metadata.name!, {
+          merge: { metadata: { resourceVersion: claim.metadata.resourceVersion, annotations: { [selectedNodeAnnotation]: placement.node } } },
+        });
+      }
+      return;
+    }
     if ('node' in placement) {
       try {
         await this.client.post(Pods, req.namespace, req.name, 'binding', {

@@ -1,10 +1,13 @@
 // The virt-launcher pod virt-controller creates for a VMI: one `compute`
 // container sized from the domain, one `volume<name>` container per
 // containerDisk (so a bad disk image fails to pull like on a real cluster),
-// the unpaused readiness gate, and Multus attachments for secondary networks
-// (not those being unplugged). A migration's target pod is the same pod for
-// the VMI as it is now (hotplugged CPU and memory included), labelled with
-// the migration and kept off the nodes where the VMI's pods run.
+// the unpaused readiness gate, Multus attachments for secondary networks
+// (not those being unplugged), and the claims of the VMI's persistent disks
+// as pod volumes (so the scheduler binds WaitForFirstConsumer claims to the
+// pod's node, as it does for real; hotplugged disks go to attachment pods
+// instead). A migration's target pod is the same pod for the VMI as it is now
+// (hotplugged CPU and memory included), labelled with the migration and kept
+// off the nodes where the VMI's pods run.
 import type { Pod } from '../../kube/core-types.js';
 import { formatBytes, parseQuantity } from '../../kube/quantity.js';
 import { controllerReference } from '../../meta/object.js';
@@ -34,6 +37,13 @@ export function launcherResources(vmi: VirtualMachineInstance): { cpu: string; m
     cpu: requested !== undefined ? String(requested) : `${Math.ceil((vcpus * 1000) / cpuAllocationRatio)}m`,
     memory: formatBytes(Math.ceil((parseQuantity(guest) + memoryOverheadBytes) / 2 ** 20) * 2 ** 20),
   };
+}
+
+function claimVolumes(vmi: VirtualMachineInstance): NonNullable<Pod['spec']['volumes']> {
+  return (vmi.spec.volumes ?? []).flatMap((v) => {
+    const claim = v.persistentVolumeClaim && !v.persistentVolumeClaim.hotpluggable ? v.persistentVolumeClaim.claimName : v.dataVolume && !v.dataVolume.hotpluggable ? v.dataVolume.name : undefined;
+    return claim ? [{ name: v.name, persistentVolumeClaim: { claimName: claim } }] : [];
+  });
 }
 
 /** Injected on a VMI: its migrations' target pods cannot be scheduled. */
@@ -83,6 +93,7 @@ export function launcherPod(vmi: VirtualMachineInstance, launcherImage: string, 
           }
         : {}),
       nodeSelector: { ...(vmi.spec.nodeSelector ?? {}), 'kubevirt.io/schedulable': 'true' },
+      volumes: claimVolumes(vmi),
       hostname: vmi.spec.hostname ?? name,
       terminationGracePeriodSeconds: (vmi.spec.terminationGracePeriodSeconds ?? 180) + 15,
       readinessGates: [{ conditionType: unpausedGate }],

@@ -5,16 +5,18 @@ import { defaultSnapshotClassAnnotation, snapshotGroup, type VolumeSnapshotClass
 import { contentMetadata, type DiskContent } from './content.js';
 import { defaultClassAnnotation, provisionedByAnnotation, type StorageSimOptions } from './options.js';
 
-export function storageClass(o: StorageSimOptions): StorageClass {
-  return {
+/** The driver's StorageClasses: the default one binds at once, the other once a pod uses the claim. */
+export function storageClasses(o: StorageSimOptions): StorageClass[] {
+  const cls = (name: string, volumeBindingMode: StorageClass['volumeBindingMode'], annotations?: Record<string, string>): StorageClass => ({
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
-    metadata: { name: o.storageClass, annotations: { [defaultClassAnnotation]: 'true' } },
+    metadata: { name, ...(annotations ? { annotations } : {}) },
     provisioner: o.driver,
     reclaimPolicy: 'Delete',
     allowVolumeExpansion: true,
-    volumeBindingMode: 'Immediate',
-  };
+    volumeBindingMode,
+  });
+  return [cls(o.storageClass, 'Immediate', { [defaultClassAnnotation]: 'true' }), cls(o.delayedBindingClass, 'WaitForFirstConsumer')];
 }
 
 export function snapshotClass(o: StorageSimOptions): VolumeSnapshotClass {

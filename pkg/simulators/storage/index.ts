@@ -1,4 +1,5 @@
-// The simulated storage: a default StorageClass whose CSI driver provisions
+// The simulated storage: two StorageClasses (the default binds at once,
+// stratus-sim-wffc once a pod uses the claim) whose CSI driver provisions
 // (blank, from a snapshot, as a clone), expands, snapshots and deletes
 // volumes, with the CSI snapshot controller in front of its snapshots.
 import type { PersistentVolumeClaim } from '../../kube/core-types.js';
@@ -11,7 +12,7 @@ import { enqueueMapped } from '../../runtime/handler/handlers.js';
 import type { Manager } from '../../runtime/manager/manager.js';
 import { keyOf } from '../../meta/object.js';
 import { StageClock } from '../clock.js';
-import { snapshotClass, storageClass } from './desired.js';
+import { snapshotClass, storageClasses } from './desired.js';
 import { SnapshotControllerReconciler } from './snapshot-controller.js';
 import { SnapshotterReconciler } from './snapshotter.js';
 import { defaultStorageOptions, type StorageSimOptions } from './options.js';
@@ -33,7 +34,7 @@ export function registerStorage(mgr: Manager, options: Partial<StorageSimOptions
     name: 'storage-class',
     needLeaderElection: false,
     start: async () => {
-      await client.apply(StorageClasses, storageClass(o), { force: true });
+      for (const cls of storageClasses(o)) await client.apply(StorageClasses, cls, { force: true });
       await client.apply(VolumeSnapshotClasses, snapshotClass(o), { force: true });
     },
   });

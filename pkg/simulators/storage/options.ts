@@ -4,6 +4,8 @@
 
 export interface StorageSimOptions {
   storageClass: string;
+  /** A second StorageClass of the driver, binding WaitForFirstConsumer (as most clouds' defaults do). */
+  delayedBindingClass: string;
   /** The VolumeSnapshotClass of the driver (the default one). */
   snapshotClass: string;
   /** The CSI driver name, also the StorageClass provisioner. */
@@ -23,6 +25,7 @@ export interface StorageSimOptions {
 
 export const defaultStorageOptions: StorageSimOptions = {
   storageClass: 'stratus-sim',
+  delayedBindingClass: 'stratus-sim-wffc',
   snapshotClass: 'stratus-sim-snapshots',
   driver: 'csi.sim.stratus.dev',
   provisionDelayMs: 50,
