@@ -173,8 +173,11 @@ it('runs a VM on a Volume whose StorageClass binds on first use: the Volume is u
     const v = await get<VirtualMachine>(VirtualMachines, 'late');
     return ready(v) ? v : undefined;
   }, 60_000, 'the VM Ready');
-  const claim = await client.get(PersistentVolumeClaims, ns, 'late-data');
-  expect(claim.status).toMatchObject({ phase: 'Bound' });
+  // Data disks are hotplug volumes (so they can also leave a running VM): the attachment pod, on the VM's node, is the claim's first consumer.
+  const claim = await eventually(async () => {
+    const c = await client.get(PersistentVolumeClaims, ns, 'late-data');
+    return (c.status as { phase?: string } | undefined)?.phase === 'Bound' ? c : undefined;
+  }, 30_000, 'the claim bound');
   expect(claim.metadata.annotations?.['volume.kubernetes.io/selected-node']).toBe(running.status?.nodeName);
   await eventually(async () => (await get<Volume>(Volumes, 'late-data')).status?.phase === 'InUse' && ready(await get<Volume>(Volumes, 'late-data')), 30_000, 'the Volume InUse and bound');
 });

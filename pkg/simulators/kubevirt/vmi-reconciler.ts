@@ -4,8 +4,8 @@
 // from the pod its domain runs in (a migration moves that to another pod),
 // shuts the guest down when its pod is deleted (Succeeded), and tears it all
 // down when the VMI is deleted.
-import type { PersistentVolumeClaim, Pod } from '../../kube/core-types.js';
-import { PersistentVolumeClaims, Pods, Secrets } from '../../kube/resources.js';
+import type { PersistentVolumeClaim, Pod, StorageClass } from '../../kube/core-types.js';
+import { PersistentVolumeClaims, Pods, Secrets, StorageClasses } from '../../kube/resources.js';
 import { kubevirtLabels, KubeVirtVirtualMachineInstances, vmiFinalizer, vmiHandlerFinalizer, type VirtualMachineInstance } from '../../contracts/kubevirt/index.js';
 import { isConflict, isInvalid, isNotFound } from '../../runtime/client/api-error.js';
 import type { Cache } from '../../runtime/cache/cache.js';
@@ -142,7 +142,8 @@ export class VmiReconciler implements Reconciler {
    * mounted into the guest.
    */
   private async syncAttachments(vmi: VirtualMachineInstance, launcher: Pod, attachmentPods: Pod[]): Promise<number | undefined> {
-    const want = attachableVolumes(vmi, this.claim(vmi.metadata.namespace));
+    const firstConsumer = (c: PersistentVolumeClaim) => this.cache.get<StorageClass>(StorageClasses, undefined, c.spec.storageClassName ?? '')?.volumeBindingMode === 'WaitForFirstConsumer';
+    const want = attachableVolumes(vmi, this.claim(vmi.metadata.namespace), firstConsumer);
     const unmounted = (volume: string) => vmi.status?.volumeStatus?.find((s) => s.name === volume)?.phase === 'UnMountedFromPod';
     const plan = planAttachments(
       want.map((v) => v.name),

@@ -111,7 +111,15 @@ export function volumeStatus(vmi: VirtualMachineInstance, i: VolumeInputs): VmiV
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The hotplug volumes whose claims are bound: what the current attachment pod should hold. */
-export function attachableVolumes(vmi: VirtualMachineInstance, claims: (name: string) => PersistentVolumeClaim | undefined): VmiVolume[] {
-  return (vmi.spec.volumes ?? []).filter((v) => isHotplugVolume(v) && claims(claimOf(v)!)?.status?.phase === 'Bound');
+/**
+ * The hotplug volumes whose claims are bound, or wait for their first
+ * consumer (`firstConsumer`: the attachment pod is that consumer, and its
+ * scheduling binds them, as virt-controller's volumeReadyToAttachToNode
+ * allows): what the current attachment pod should hold.
+ */
+export function attachableVolumes(vmi: VirtualMachineInstance, claims: (name: string) => PersistentVolumeClaim | undefined, firstConsumer: (claim: PersistentVolumeClaim) => boolean): VmiVolume[] {
+  return (vmi.spec.volumes ?? []).filter((v) => {
+    const claim = isHotplugVolume(v) ? claims(claimOf(v)!) : undefined;
+    return !!claim && (claim.status?.phase === 'Bound' || (claim.status?.phase === 'Pending' && firstConsumer(claim)));
+  });
 }
