@@ -64,6 +64,17 @@ export const Stuck = {
   RolledBack: 'RolledBack',
 } as const;
 
+/**
+ * Work in progress on a running object that ends by itself: like Waiting,
+ * kstatus Reconciling, but nothing is missing.
+ */
+export const Progress = {
+  /** A VM's instance is moving to another node (requested, a node drain, a live update). */
+  Migration: 'Migrating',
+  /** Spec changes are being applied to a running VM without a restart. */
+  LiveUpdate: 'LiveUpdating',
+} as const;
+
 export type WaitingReason = (typeof Waiting)[keyof typeof Waiting];
 export type StuckReason = (typeof Stuck)[keyof typeof Stuck];
 

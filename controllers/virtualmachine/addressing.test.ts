@@ -24,7 +24,11 @@ describe('networkData', () => {
     });
   });
 
-  it('leaves network configuration to the image when nothing is static', () => {
+  it('leaves network configuration to the image when nothing is static, unless asked always to say it', () => {
     expect(networkData([{ name: 'default', mac: '02:00:00:00:00:01' }])).toBeUndefined();
+    expect(parse(networkData([{ name: 'default', mac: '02:00:00:00:00:01' }], true)!)).toEqual({
+      version: 2,
+      ethernets: { eth0: { match: { macaddress: '02:00:00:00:00:01' }, 'set-name': 'eth0', dhcp4: true } },
+    });
   });
 });

@@ -16,9 +16,16 @@ export interface ResolvedInterface {
   address?: { ip: string; prefix: number; gateway?: string };
 }
 
+type Interface = NonNullable<VirtualMachine['spec']['networks']>[number];
+
+/** The interfaces a spec's networks list names, in order; the pod network when it names none. */
+export function interfacesIn(networks: Interface[] | undefined): Interface[] {
+  return networks?.length ? networks : [{ name: 'default' }];
+}
+
 /** The interfaces of a VM in order; the pod network when the spec lists none. */
-export function interfacesOf(vm: VirtualMachine): { name: string; network?: string; ipAddress?: string; macAddress?: string }[] {
-  return vm.spec.networks?.length ? vm.spec.networks : [{ name: 'default' }];
+export function interfacesOf(vm: VirtualMachine): Interface[] {
+  return interfacesIn(vm.spec.networks);
 }
 
 /** A stable, locally administered unicast MAC from the VM's uid and the interface name. */
@@ -30,9 +37,10 @@ export function stableMac(vmUid: string, iface: string): string {
 /**
  * Netplan (cloud-init network config v2): DHCP on the pod network and on
  * interfaces without an allocated address, static addresses elsewhere.
+ * Without any static address there is nothing to say, unless `always`.
  */
-export function networkData(interfaces: ResolvedInterface[]): string | undefined {
-  if (!interfaces.some((i) => i.address)) return undefined;
+export function networkData(interfaces: ResolvedInterface[], always = false): string | undefined {
+  if (!always && !interfaces.some((i) => i.address)) return undefined;
   const ethernets: Record<string, unknown> = {};
   interfaces.forEach((iface, i) => {
     const base = { match: { macaddress: iface.mac }, 'set-name': `eth${i}` };

@@ -3,13 +3,20 @@ import { DiskImages, IPAllocations, Networks, Restores, VirtualMachines, Volumes
 import type { Restore, VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
 import { Pods, Secrets, Services } from '../../pkg/kube/resources.js';
-import { KubeVirtVirtualMachineInstances, KubeVirtVirtualMachines, VirtualMachinePools } from '../../pkg/contracts/kubevirt/index.js';
+import {
+  KubeVirtVirtualMachineInstances,
+  KubeVirtVirtualMachines,
+  VirtualMachineInstanceMigrations,
+  VirtualMachinePools,
+  type VirtualMachineInstance,
+  type VirtualMachineInstanceMigration,
+} from '../../pkg/contracts/kubevirt/index.js';
 import { NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.js';
 import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
 import { keyOf, type KubeObject } from '../../pkg/meta/object.js';
-import { specOrMetadataChanged } from '../../pkg/runtime/predicate/predicates.js';
+import { specOrMetadataChanged, type Predicate } from '../../pkg/runtime/predicate/predicates.js';
 import type { IpAllocator } from '../ipam/allocator.js';
 import { leaseChanged } from '../ipam/pools.js';
 import { registerReferenceIndexes } from '../shared/indexes.js';
@@ -35,9 +42,18 @@ export function virtualMachineController(mgr: Manager, allocator: IpAllocator, w
   });
   const vms = mgr.cache.informer<VirtualMachine>(VirtualMachines);
   const owner = { group: 'stratus.dev', kind: 'VirtualMachine' };
-  controller.watch(vms, enqueueObject, specOrMetadataChanged);
+  // And its own status recording a move: the move's migration can then be let go of (mover.ts).
+  const specOrMoveRecorded: Predicate<VirtualMachine> = (e) => specOrMetadataChanged(e) || (e.type === 'update' && e.old.status?.migratedAt !== e.obj.status?.migratedAt);
+  controller.watch(vms, enqueueObject, specOrMoveRecorded);
   controller.watch(mgr.cache.informer(KubeVirtVirtualMachines), byVmLabel);
-  controller.watch(mgr.cache.informer(KubeVirtVirtualMachineInstances), byVmLabel);
+  const vmis = mgr.cache.informer<VirtualMachineInstance>(KubeVirtVirtualMachineInstances);
+  controller.watch(vmis, byVmLabel);
+  // Migrations Stratus made carry the VM's label; KubeVirt's (a drain, a live update) name a VMI that does.
+  const vmOfMigration = enqueueMapped((m: VirtualMachineInstanceMigration) => {
+    const vm = m.metadata.labels?.[labelKeys.virtualMachine] ?? vmis.get(`${m.metadata.namespace}/${m.spec.vmiName}`)?.metadata.labels?.[labelKeys.virtualMachine];
+    return vm ? [`${m.metadata.namespace}/${vm}`] : [];
+  });
+  controller.watch(mgr.cache.informer<VirtualMachineInstanceMigration>(VirtualMachineInstanceMigrations), vmOfMigration);
   controller.watch(mgr.cache.informer(VirtualMachinePools), enqueueOwner(owner));
   controller.watch(mgr.cache.informer(Services), enqueueOwner(owner));
   controller.watch(mgr.cache.informer(Secrets), enqueueOwner(owner));

@@ -1,6 +1,6 @@
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { VirtualMachine as KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
-import { appliedSpecAnnotation, restartAnnotation, restartRelevant } from './template.js';
+import { appliedSpec, appliedSpecAnnotation, restartAnnotation } from './template.js';
 import { planGroupRestart } from './group-restart.js';
 
 const t1 = '2026-11-26T08:00:00Z';
@@ -18,12 +18,13 @@ const member = (i: number, annotations: Record<string, string>): KubeVirtVirtual
 const vmi = (i: number, annotations: Record<string, string>, o: { deleting?: boolean; ready?: boolean } = {}): VirtualMachineInstance =>
   ({
     metadata: { name: `workers-${i}`, annotations, ...(o.deleting ? { deletionTimestamp: t1 } : {}) },
-    spec: {},
+    // Started with a fixed topology: its CPU changes wait for a restart.
+    spec: { domain: { cpu: { cores: 2 }, devices: {} } },
     status: { conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True' }] },
   }) as unknown as VirtualMachineInstance;
 
 const vm = group();
-const applied = JSON.stringify(restartRelevant(vm));
+const applied = appliedSpec(vm);
 const newTemplate = { [restartAnnotation]: t1, [appliedSpecAnnotation]: applied };
 const old = { [appliedSpecAnnotation]: applied };
 const fresh = { [restartAnnotation]: t1, [appliedSpecAnnotation]: applied };
@@ -62,7 +63,7 @@ describe('planGroupRestart', () => {
 
   it('lists changes the running members were not started with, and rolls them out under updatePolicy Automatic', () => {
     const bigger = group({ restartRequestedAt: undefined, cpu: { cores: 4, dedicated: false } });
-    const biggerApplied = { [appliedSpecAnnotation]: JSON.stringify(restartRelevant(bigger)) };
+    const biggerApplied = { [appliedSpecAnnotation]: appliedSpec(bigger) };
     const updated = [0, 1, 2].map((i) => member(i, biggerApplied));
     const running = [vmi(0, old), vmi(1, old), vmi(2, old)];
     expect(planGroupRestart(bigger, updated, running, undefined)).toEqual({ pending: ['spec.cpu'] });

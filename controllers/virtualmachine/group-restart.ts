@@ -8,7 +8,7 @@
 // is done when every member runs a VMI that carries the request.
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import { hasCondition, type VirtualMachine as KubeVirtVirtualMachine, type VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
-import { appliedSpecAnnotation, restartAnnotation, restartRelevant } from './template.js';
+import { appliedSpec, appliedSpecAnnotation, restartAnnotation } from './template.js';
 import { pendingChanges } from './pending.js';
 
 export interface GroupRestart {
@@ -32,10 +32,12 @@ export function planGroupRestart(vm: VirtualMachine, members: KubeVirtVirtualMac
   if (vm.spec.powerState === 'Stopped') return asked ? { restartedAt: requested, pending: [] } : { pending: [] };
 
   const live = new Map(vmis.filter((v) => !v.metadata.deletionTimestamp).map((v) => [v.metadata.name!, v]));
-  const pending = [...new Set([...live.values()].flatMap((v) => pendingChanges(vm, v)))].sort();
+  const memberVm = new Map(members.map((m) => [m.metadata.name!, m]));
+  const pendingOf = (v: VirtualMachineInstance) => pendingChanges(vm, v, memberVm.get(v.metadata.name!));
+  const pending = [...new Set([...live.values()].flatMap(pendingOf))].sort();
   const automatic = vm.spec.updatePolicy === 'Automatic';
   const carriesRequest = (v: VirtualMachineInstance | undefined) => v?.metadata.annotations?.[restartAnnotation] === requested;
-  const stale = (v: VirtualMachineInstance) => (asked && !carriesRequest(v)) || (automatic && pendingChanges(vm, v).length > 0);
+  const stale = (v: VirtualMachineInstance) => (asked && !carriesRequest(v)) || (automatic && pendingOf(v).length > 0);
 
   const out: GroupRestart = { pending };
   const restarted = members.filter((m) => carriesRequest(live.get(m.metadata.name!))).length;
@@ -46,7 +48,7 @@ export function planGroupRestart(vm: VirtualMachine, members: KubeVirtVirtualMac
   if (!todo.length) return out;
   if (automatic && !asked) out.progress = `applying ${pending.join(', ')}: ${members.length - todo.length}/${members.length} VMs updated`;
   // Members must carry the new template first, or their fresh VMI would start from the old one.
-  const applied = JSON.stringify(restartRelevant(vm));
+  const applied = appliedSpec(vm);
   const current = (m: KubeVirtVirtualMachine) => {
     const annotations = m.spec.template.metadata?.annotations ?? {};
     return (!asked || annotations[restartAnnotation] === requested) && (!automatic || annotations[appliedSpecAnnotation] === applied);
@@ -57,6 +59,6 @@ export function planGroupRestart(vm: VirtualMachine, members: KubeVirtVirtualMac
   if (!settled) return out;
   const next = todo.sort((a, b) => memberIndex(a.metadata.name!) - memberIndex(b.metadata.name!))[0]!;
   out.restart = next.metadata.name;
-  out.reason = asked ? `restart requested at ${requested}` : `applying ${pendingChanges(vm, next).join(', ')} (updatePolicy Automatic)`;
+  out.reason = asked ? `restart requested at ${requested}` : `applying ${pendingOf(next).join(', ')} (updatePolicy Automatic)`;
   return out;
 }

@@ -1,22 +1,12 @@
-// Which spec changes wait for a restart: the restart-relevant fields that
-// differ from what the running instance was started with.
+// Which spec changes wait for a restart: those a running instance cannot
+// take live (live-update.ts).
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
-import type { VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
-import { deepEqual } from '../../pkg/util/equality.js';
-import { appliedSpecAnnotation, restartRelevant } from './template.js';
+import type { VirtualMachine as KubeVirtVirtualMachine, VirtualMachineInstance } from '../../pkg/contracts/kubevirt/index.js';
+import { changesOf } from './live-update.js';
 
-/** spec.<field> for each restart-relevant field the running VMI does not reflect; [] when stopped. */
-export function pendingChanges(vm: VirtualMachine, vmi: VirtualMachineInstance | undefined): string[] {
-  const applied = vmi?.metadata.annotations?.[appliedSpecAnnotation];
-  if (!vmi || !applied) return [];
-  let started: Record<string, unknown>;
-  try {
-    started = JSON.parse(applied) as Record<string, unknown>;
-  } catch {
-    return [];
-  }
-  const now = restartRelevant(vm);
-  return Object.keys(now)
-    .filter((k) => !deepEqual(now[k], started[k]))
-    .map((k) => `spec.${k}`);
+/** spec.<field> for each change the running VMI needs a restart for; [] when stopped. */
+export function pendingChanges(vm: VirtualMachine, vmi: VirtualMachineInstance | undefined, kubevirtVm?: KubeVirtVirtualMachine): string[] {
+  return changesOf(vm, vmi, kubevirtVm)
+    .filter((c) => c.state === 'pending')
+    .map((c) => c.field);
 }

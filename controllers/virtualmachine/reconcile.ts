@@ -11,6 +11,8 @@ import type { EventRecorder } from '../../pkg/runtime/events/recorder.js';
 import type { IpAllocator } from '../ipam/allocator.js';
 import { ChildConflictError } from '../shared/children.js';
 import { stuck, Stuck } from '../shared/problems.js';
+import { dayTwoEvents } from './day-two-events.js';
+import { releaseMoves } from './mover.js';
 import { resolve } from './resolve.js';
 import type { VmShape } from './shape.js';
 import { SingleVm } from './single-vm.js';
@@ -23,10 +25,10 @@ export class VirtualMachineReconciler implements Reconciler {
   private readonly statuses: SettlingStatusWriter;
 
   constructor(
-    client: Client,
+    private readonly client: Client,
     private readonly cache: Cache,
     allocator: IpAllocator,
-    events: EventRecorder,
+    private readonly events: EventRecorder,
     private readonly now: () => number = Date.now,
   ) {
     this.statuses = new SettlingStatusWriter(client);
@@ -36,9 +38,10 @@ export class VirtualMachineReconciler implements Reconciler {
 
   async reconcile(req: Request, ctx: ReconcileContext): Promise<Result | void> {
     const vm = this.cache.get<VirtualMachine>(VirtualMachines, req.namespace, req.name);
-    // Children and address allocations go with the VM through their owner references.
-    if (!vm || vm.metadata.deletionTimestamp) return;
-    const o: VmObservation = { problems: [], pendingChanges: [], restartedAt: vm.status?.restartedAt, now: this.now() };
+    // Children and address allocations go with the VM through their owner references; its requested moves' migrations once let go.
+    if (!vm) return releaseMoves(this.client, this.cache, req);
+    if (vm.metadata.deletionTimestamp) return;
+    const o: VmObservation = { problems: [], pendingChanges: [], restartedAt: vm.status?.restartedAt, migratedAt: vm.status?.migratedAt, now: this.now() };
     const shape = vm.spec.replicas === undefined ? this.single : this.group;
     const resolved = resolve(this.cache, vm);
     let applied = false;
@@ -53,7 +56,14 @@ export class VirtualMachineReconciler implements Reconciler {
       }
     }
     shape.observe(vm, o);
-    if (applied) await shape.restart(vm, o, ctx);
-    return this.statuses.write(VirtualMachines, vm, vmStatus(vm, o));
+    if (applied) {
+      await shape.restart(vm, o, ctx);
+      await shape.move(vm, o, ctx);
+    }
+    const status = vmStatus(vm, o);
+    const result = await this.statuses.write(VirtualMachines, vm, status);
+    // Said once, with the status that tells it (a status change that waits is told when written).
+    if (result.written) for (const e of dayTwoEvents(vm.status, status)) this.events.event(vm, e.type, e.reason, e.note);
+    return result;
   }
 }

@@ -1,7 +1,8 @@
 // The Secrets a VM's instances read when they start: its SSH keys, and its
-// cloud-init user and network data when they are too large to go inline in
-// the KubeVirt VM (small ones go inline: one write fewer per VM, and the
-// data is the VM spec's own or addresses, nothing the VM does not show). Pure.
+// cloud-init data when it cannot go inline in the KubeVirt VM — user data
+// too large for KubeVirt, or network data (small user data alone goes
+// inline: one write fewer per VM group, and the data is the VM spec's own,
+// nothing the VM does not show). Pure.
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { VmiVolume } from '../../pkg/contracts/kubevirt/index.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
@@ -42,10 +43,16 @@ export interface CloudInitData {
   networkdata?: string;
 }
 
-/** What the cloud-init Secret holds; group members get their addresses by DHCP, so no network data. */
+/**
+ * What the cloud-init Secret holds. A single VM always has network data, so
+ * an interface added to it later changes only the Secret (its address
+ * reaches the guest at the next boot), not the KubeVirt template, which
+ * would then need a restart. Group members get their addresses by DHCP: no
+ * network data.
+ */
 export function cloudInitData(vm: VirtualMachine, refs: ResolvedReferences, shape: Shape): CloudInitData | undefined {
   const s = vm.spec;
-  const netData = shape === 'group' ? undefined : networkData(refs.interfaces);
+  const netData = shape === 'group' ? undefined : networkData(refs.interfaces, true);
   if (!s.cloudInit && !s.sshKeys?.length && !netData) return undefined;
   const data: CloudInitData = {};
   // KubeVirt adds the SSH keys (noCloud propagation) to the user data, so there must be some.
@@ -54,9 +61,16 @@ export function cloudInitData(vm: VirtualMachine, refs: ResolvedReferences, shap
   return data;
 }
 
-/** Whether KubeVirt takes the data inline: both parts within its limit (then neither needs the Secret). */
+/**
+ * Whether the data goes inline: user data within KubeVirt's limit, and no
+ * network data. Network data inline would make every interface added to or
+ * removed from a running VM a change of the KubeVirt template's cloud-init
+ * disk, which KubeVirt applies only at a restart (RestartRequired) — and
+ * with it any CPU or memory change; from the Secret the guest reads it at
+ * its next boot, and the interface itself is hotplugged live.
+ */
 function fitsInline(data: CloudInitData): boolean {
-  return [data.userdata, data.networkdata].every((part) => part === undefined || Buffer.byteLength(part) <= inlineMaxBytes);
+  return data.networkdata === undefined && (data.userdata === undefined || Buffer.byteLength(data.userdata) <= inlineMaxBytes);
 }
 
 /** The Secret KubeVirt reads the VM's cloud-init data from (secretRef, networkDataSecretRef), when it cannot go inline. */

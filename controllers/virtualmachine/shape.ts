@@ -22,6 +22,8 @@ export interface VmShape {
   observe(vm: VirtualMachine, o: VmObservation): void;
   /** Carries out a restart the spec asks for; only once the children are written. */
   restart(vm: VirtualMachine, o: VmObservation, ctx: ReconcileContext): Promise<void>;
+  /** Carries out a move the spec asks for (and a group's drain); only once the children are written. */
+  move(vm: VirtualMachine, o: VmObservation, ctx: ReconcileContext): Promise<void>;
 }
 
 async function deleteOwned(client: Client, cache: Cache, vm: VirtualMachine, type: typeof Services, name: string): Promise<void> {

@@ -1,6 +1,8 @@
 // One VM: Stratus gives each interface on a Network an address of its own
 // (an IPAllocation, passed to the guest by cloud-init; the attachment has no
-// IPAM), writes a KubeVirt VirtualMachine, and restarts it once per request.
+// IPAM), writes a KubeVirt VirtualMachine, restarts it once per request and
+// moves it once per request; KubeVirt applies what it can live and moves it
+// off a drained node itself (its eviction strategy).
 import type { VirtualMachine } from '../../pkg/api/types.generated.js';
 import {
   KubeVirtVirtualMachineInstances,
@@ -21,7 +23,9 @@ import {applyChild } from '../shared/children.js';
 import { stuck, Stuck, waiting, Waiting } from '../shared/problems.js';
 import type { ResolvedInterface } from './addressing.js';
 import { desiredKubeVirtVm } from './desired.js';
-import { pendingChanges } from './pending.js';
+import { changesOf } from './live-update.js';
+import { Mover } from './mover.js';
+import { migratabilityOf, unpluggingFrom } from './running.js';
 import type { Resolved } from './resolve.js';
 import { serviceName } from './service.js';
 import { applySecrets, applyService, type VmShape } from './shape.js';
@@ -29,17 +33,30 @@ import type { VmObservation } from './status.js';
 import { restartAnnotation } from './template.js';
 
 export class SingleVm implements VmShape {
+  private readonly mover: Mover;
+
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
     private readonly allocator: IpAllocator,
     private readonly events: EventRecorder,
-  ) {}
+  ) {
+    this.mover = new Mover(client, cache, events);
+  }
+
+  /** The VM's running instance: its VMI, if its KubeVirt VM is ours and the VMI is not going away. */
+  private liveVmi(vm: VirtualMachine): VirtualMachineInstance | undefined {
+    const ns = vm.metadata.namespace;
+    const kv = this.cache.get<KubeVirtVirtualMachine>(KubeVirtVirtualMachines, ns, vm.metadata.name!);
+    const vmi = this.cache.get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, ns, vm.metadata.name!);
+    return kv && isControlledBy(kv, vm.metadata.uid) && vmi && isControlledBy(vmi, kv.metadata.uid) && !vmi.metadata.deletionTimestamp ? vmi : undefined;
+  }
 
   async apply(vm: VirtualMachine, resolved: Resolved, o: VmObservation): Promise<boolean> {
     const interfaces = await this.addresses(vm, resolved, o);
     if (!interfaces) return false;
-    const refs = { claims: resolved.claims, image: resolved.image, heldBy: resolved.heldBy, interfaces };
+    const live = this.liveVmi(vm);
+    const refs = { claims: resolved.claims, image: resolved.image, heldBy: resolved.heldBy, interfaces, unplugging: live ? unpluggingFrom([live], interfaces) : [] };
     await applySecrets(this.client, this.cache, vm, refs, 'single');
     await applyChild(this.client, this.cache, KubeVirtVirtualMachines, vm, desiredKubeVirtVm(vm, refs));
     await applyService(this.client, this.cache, vm, o);
@@ -80,7 +97,20 @@ export class SingleVm implements VmShape {
     const vmi = this.cache.get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, ns, vm.metadata.name!);
     o.vmi = vmi && o.kubevirtVm && isControlledBy(vmi, o.kubevirtVm.metadata.uid) ? vmi : undefined;
     if (!o.serviceName && vm.spec.ports?.length && this.cache.get(Services, ns, serviceName(vm))) o.serviceName = serviceName(vm);
-    o.pendingChanges = o.vmi && !o.vmi.metadata.deletionTimestamp ? pendingChanges(vm, o.vmi) : [];
+    const live = o.vmi && !o.vmi.metadata.deletionTimestamp ? o.vmi : undefined;
+    const changes = live ? changesOf(vm, live, o.kubevirtVm) : [];
+    o.pendingChanges = changes.filter((c) => c.state === 'pending').map((c) => c.field);
+    o.pendingWhy = changes.filter((c) => c.state === 'pending' && c.why).map((c) => c.why!);
+    o.liveUpdates = changes.filter((c) => c.state === 'live').map((c) => c.field);
+    o.applying = changes.filter((c) => c.state === 'applying').map((c) => c.field);
+    o.migratable = live?.status?.phase === 'Running' ? migratabilityOf([live]) : undefined;
+    this.mover.observe(vm, live ? [live] : [], o);
+  }
+
+  /** Moves the VM once per spec.migrateRequestedAt. */
+  async move(vm: VirtualMachine, o: VmObservation, ctx: ReconcileContext): Promise<void> {
+    const live = o.vmi && !o.vmi.metadata.deletionTimestamp ? o.vmi : undefined;
+    await this.mover.move(vm, live ? [live] : [], 1, o, ctx);
   }
 
   /**
@@ -103,8 +133,8 @@ export class SingleVm implements VmShape {
     if (!reason && vmi && wantRunning && vm.spec.updatePolicy === 'Automatic' && o.pendingChanges.length) {
       reason = `applying ${o.pendingChanges.join(', ')} (updatePolicy Automatic)`;
     }
-    // With no live VMI yet, the next one's arrival brings the VM back here.
-    if (!reason || !vmi) return;
+    // With no live VMI yet, the next one's arrival brings the VM back here; a VM on the move restarts once it arrived.
+    if (!reason || !vmi || o.migrating) return;
     if (!(await this.client.deleteExact(KubeVirtVirtualMachineInstances, vmi))) return;
     ctx.log.info('restarting', { reason });
     this.events.event(vm, 'Normal', 'Restarting', `restarting: ${reason}`);

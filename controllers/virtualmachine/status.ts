@@ -1,11 +1,12 @@
 // A VirtualMachine's status from what KubeVirt reports, what it waits for,
 // and what blocks it. Ready means "as desired": a VM stopped on purpose is
-// Ready; a running one when KubeVirt says it is ready.
-import type { NetworkPoolStatus, VirtualMachine, VirtualMachineStatus } from '../../pkg/api/types.generated.js';
-import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
+// Ready; a running one when KubeVirt says it is ready and nothing is moving
+// it or applying a change to it live (Reconciling: Migrating, LiveUpdating).
+import type { MigrationStatus, NetworkPoolStatus, VirtualMachine, VirtualMachineStatus } from '../../pkg/api/types.generated.js';
+import { removeCondition, setCondition, summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
 import { conditionOf, type VirtualMachine as KubeVirtVirtualMachine, type VirtualMachineInstance, type VirtualMachinePool } from '../../pkg/contracts/kubevirt/index.js';
 import { formatSelector } from '../../pkg/meta/labels.js';
-import { Stuck, summaryWith, type Problem } from '../shared/problems.js';
+import { Progress, Stuck, summaryWith, type Problem } from '../shared/problems.js';
 import { groupSelector } from './desired.js';
 
 type Phase = NonNullable<VirtualMachineStatus['phase']>;
@@ -27,8 +28,21 @@ export interface VmObservation {
   /** A group's address pools on its Networks. */
   networks?: NetworkPoolStatus[];
   pendingChanges: string[];
+  /** Why the pending changes wait for a restart. */
+  pendingWhy?: string[];
+  /** Changes applied to the running instances without a restart, and those being applied now. */
+  liveUpdates?: string[];
+  applying?: string[];
   serviceName?: string;
   restartedAt?: string;
+  /** The VM's latest migration, and what a running one (or a group's drain) is doing. */
+  migration?: MigrationStatus;
+  migrating?: string;
+  migratedAt?: string;
+  /** Group members that cannot leave a node being drained (evictionStrategy LiveMigrate), and why. */
+  heldOnDrain?: { vmi: string; why: string }[];
+  /** KubeVirt's LiveMigratable of the running instances (a group's: the first member that cannot). */
+  migratable?: { status: 'True' | 'False'; reason: string; message: string };
   /** A Restore in place holding the VM stopped. */
   heldBy?: string;
   now: number;
@@ -37,6 +51,7 @@ export interface VmObservation {
 function phaseOf(printable: string | undefined, wantRunning: boolean): Phase {
   switch (printable) {
     case 'Running':
+    case 'Migrating':
       return 'Running';
     case 'Stopped':
       return 'Stopped';
@@ -65,6 +80,29 @@ function kubevirtMessage(vm: KubeVirtVirtualMachine): string {
   return explain?.message || `KubeVirt reports ${vm.status?.printableStatus}`;
 }
 
+/** A running VM that is being moved or changed live is progressing: kstatus InProgress, Argo CD Progressing. */
+function inMotion(o: VmObservation): Summary | undefined {
+  if (o.applying?.length) {
+    return { state: 'progressing', reason: Progress.LiveUpdate, message: `applying ${o.applying.join(', ')} live${o.migrating ? `; ${o.migrating}` : ''}` };
+  }
+  if (o.migrating) return { state: 'progressing', reason: Progress.Migration, message: o.migrating };
+  return undefined;
+}
+
+/** What a ready VM's message adds: changes waiting for a restart, and members a drain cannot move. */
+function notes(o: VmObservation): string {
+  const out: string[] = [];
+  if (o.pendingChanges.length) out.push(`changes waiting for a restart: ${o.pendingChanges.join(', ')}${o.pendingWhy?.length ? ` (${o.pendingWhy.join('; ')})` : ''}`);
+  for (const h of o.heldOnDrain ?? []) out.push(`${h.vmi} keeps its node, which is being drained: it cannot live-migrate (${h.why}) and evictionStrategy is LiveMigrate`);
+  return out.map((n) => `; ${n}`).join('');
+}
+
+/** The LiveMigratable condition, KubeVirt's, while an instance runs. */
+function withMigratable(conditions: NonNullable<VirtualMachineStatus['conditions']>, o: VmObservation, vm: VirtualMachine): NonNullable<VirtualMachineStatus['conditions']> {
+  if (!o.migratable) return removeCondition(conditions, 'LiveMigratable');
+  return setCondition(conditions, { type: 'LiveMigratable', ...o.migratable }, vm.metadata.generation, o.now);
+}
+
 function singleSummary(vm: VirtualMachine, o: VmObservation): { phase: Phase; summary: Summary } {
   const want = vm.spec.powerState;
   const kv = o.kubevirtVm;
@@ -77,8 +115,9 @@ function singleSummary(vm: VirtualMachine, o: VmObservation): { phase: Phase; su
       : { phase: 'Stopping', summary: { state: 'progressing', reason: 'Stopping', message: 'stopping' } };
   }
   if (kv?.status?.ready && phase === 'Running') {
-    const pending = o.pendingChanges.length ? `; changes waiting for a restart: ${o.pendingChanges.join(', ')}` : '';
-    return { phase, summary: { state: 'ready', reason: 'Running', message: `running on ${o.vmi?.status?.nodeName ?? 'a node'}${pending}` } };
+    const busy = inMotion(o);
+    if (busy) return { phase, summary: busy };
+    return { phase, summary: { state: 'ready', reason: 'Running', message: `running on ${o.vmi?.status?.nodeName ?? 'a node'}${notes(o)}` } };
   }
   return { phase, summary: { state: 'progressing', reason: printable ?? 'Starting', message: `KubeVirt reports ${printable ?? 'no status yet'}` } };
 }
@@ -99,8 +138,9 @@ function groupSummary(vm: VirtualMachine, o: VmObservation): { phase: Phase; sum
   }
   if (members.length === want && ready === want && o.restarting) return { phase: 'Running', summary: { state: 'progressing', reason: 'Restarting', message: o.restarting } };
   if (members.length === want && ready === want) {
-    const pending = o.pendingChanges.length ? `; changes waiting for a restart: ${o.pendingChanges.join(', ')}` : '';
-    return { phase: want === 0 ? 'Stopped' : 'Running', summary: { state: 'ready', reason: 'Running', message: `${ready}/${want} VMs ready${pending}` } };
+    const busy = inMotion(o);
+    if (busy) return { phase: 'Running', summary: busy };
+    return { phase: want === 0 ? 'Stopped' : 'Running', summary: { state: 'ready', reason: 'Running', message: `${ready}/${want} VMs ready${notes(o)}` } };
   }
   if (o.restarting) return { phase: 'Running', summary: { state: 'progressing', reason: 'Restarting', message: `${o.restarting}; ${ready}/${want} VMs ready` } };
   return { phase: 'Starting', summary: { state: 'progressing', reason: 'Scaling', message: `${ready}/${want} VMs ready (${members.length} exist)` } };
@@ -118,7 +158,7 @@ export function vmStatus(vm: VirtualMachine, o: VmObservation): VirtualMachineSt
   const phase = blocking ? (blocking.stuck ? 'Failed' : 'Pending') : shape.phase;
   const status: VirtualMachineStatus = {
     observedGeneration: vm.metadata.generation,
-    conditions: summarize(vm.status?.conditions, summary, vm.metadata.generation, o.now),
+    conditions: withMigratable(summarize(vm.status?.conditions, summary, vm.metadata.generation, o.now), o, vm),
     phase,
     powerState: group ? ((o.poolMembers ?? []).some((m) => m.status?.created) ? 'Running' : 'Stopped') : o.kubevirtVm?.status?.created ? 'Running' : 'Stopped',
     selector: formatSelector({ matchLabels: groupSelector(vm) }),
@@ -146,7 +186,10 @@ export function vmStatus(vm: VirtualMachine, o: VmObservation): VirtualMachineSt
   }
   if (o.networks?.length) status.networks = o.networks;
   if (o.pendingChanges.length) status.pendingChanges = o.pendingChanges;
+  if (o.liveUpdates?.length) status.liveUpdates = o.liveUpdates;
   if (o.restartedAt) status.restartedAt = o.restartedAt;
+  if (o.migratedAt) status.migratedAt = o.migratedAt;
+  if (o.migration) status.migration = o.migration;
   if (o.serviceName) {
     status.serviceName = o.serviceName;
     status.address = `${o.serviceName}.${vm.metadata.namespace}.svc`;

@@ -11,15 +11,21 @@ export interface VirtualMachineSpec {
   powerState: "Running" | "Stopped";
   /** Set or change to any new timestamp to restart the VM once (e.g. `date -Iseconds`). Also applies pending changes. */
   restartRequestedAt?: string;
+  /** Set or change to any new timestamp to move the VM once to another node, live (a group: member by member). A VM that cannot live-migrate stays and status.migration says why. */
+  migrateRequestedAt?: string;
   /**
-   * Changes that need a restart (cpu, memory, disks, networks): Manual lists them in status.pendingChanges until the next restart; Automatic restarts the VM at once.
+   * Changes that need a restart (see status.pendingChanges; more cores or memory up to their maximum, and added or removed data disks and secondary interfaces, are applied live under either policy): Manual lists them until the next restart; Automatic restarts the VM at once.
    * @default "Manual"
    */
   updatePolicy: "Manual" | "Automatic";
+  /** What happens when the VM's node is drained: LiveMigrateIfPossible (the default) moves it live when it can and otherwise restarts it on another node; LiveMigrate moves it live, and a VM that cannot keeps its node (the drain waits); None restarts it on another node. A group drains member by member. */
+  evictionStrategy?: "LiveMigrateIfPossible" | "LiveMigrate" | "None";
   /** CPU (default: 1 core) unless an instancetype is set. */
   cpu?: Cpu;
   /** Guest memory, e.g. 2Gi (default: 1Gi) unless an instancetype is set. */
   memory?: string | number;
+  /** The most memory the VM can grow to without a restart. Unset: four times the memory it starts with, for VMs with at least 1Gi whose memory is a multiple of 2Mi (others change memory with a restart). */
+  maxMemory?: string | number;
   /** A KubeVirt instancetype giving cpu and memory. */
   instancetype?: InstancetypeReference;
   /** The disk the VM boots from: a container image (ephemeral), a Volume (persistent), or a clone of a DiskImage (persistent, per VM). */
@@ -42,8 +48,10 @@ export interface VirtualMachineSpec {
 
 /** CPU (default: 1 core) unless an instancetype is set. */
 export interface Cpu {
-  /** Virtual CPU cores. */
+  /** Virtual CPU cores (KubeVirt CPU sockets of one core each). */
   cores: number;
+  /** The most cores the VM can grow to without a restart. Unset: four times the cores it starts with. */
+  maxCores?: number;
   /**
    * Pin vCPUs to dedicated host CPUs.
    * @default false
@@ -161,8 +169,14 @@ export interface VirtualMachineStatus {
   interfaces?: InterfaceStatus[];
   /** Spec changes waiting for a restart. */
   pendingChanges?: string[];
+  /** Spec changes applied to the running VM without a restart. */
+  liveUpdates?: string[];
   /** The last spec.restartRequestedAt that was carried out. */
   restartedAt?: string;
+  /** The last spec.migrateRequestedAt that was carried out (status.migration says how it went). */
+  migratedAt?: string;
+  /** The latest live migration of the VM (or of a group member). */
+  migration?: MigrationStatus;
   /** VMs that exist (for a group: members). */
   replicas?: number;
   /** VMs that are running and ready. */
@@ -197,6 +211,28 @@ export interface InterfaceStatus {
   network?: string;
   ipAddress?: string;
   macAddress?: string;
+}
+
+/** The latest live migration of the VM (or of a group member). */
+export interface MigrationStatus {
+  /** The KubeVirt VirtualMachineInstanceMigration. */
+  name?: string;
+  /** For a group: the member that moves. */
+  member?: string;
+  /** Why it moves: spec.migrateRequestedAt, its node being drained, KubeVirt applying hotplugged CPU, memory or interfaces, or something else. */
+  reason?: "Requested" | "NodeDrain" | "LiveUpdate" | "Other";
+  /** KubeVirt's migration phase: Pending, Scheduling, Scheduled, PreparingTarget, TargetReady, Running, Succeeded or Failed. */
+  phase?: string;
+  /** The node it moves from. */
+  sourceNode?: string;
+  /** The node it moves to. */
+  targetNode?: string;
+  /** When the guest began to move. */
+  startTime?: string;
+  /** When the move ended. */
+  endTime?: string;
+  /** Why it failed, or why the VM cannot move. */
+  message?: string;
 }
 
 export interface NetworkPoolStatus {

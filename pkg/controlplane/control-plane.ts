@@ -18,6 +18,7 @@ import { ensureUpstream, readObjects, type UpstreamApis } from './upstream.js';
 import { Client } from '../runtime/client/client.js';
 import { RestClient } from '../runtime/client/rest-client.js';
 import { installCrds } from '../apply/crds.js';
+import { writeVirtApiKubeconfig } from './virt-api-identity.js';
 import { MutatingWebhookConfigurations, ValidatingWebhookConfigurations } from '../kube/resources.js';
 
 export interface ControlPlaneOptions {
@@ -207,7 +208,9 @@ export class ControlPlane {
       const pki = await ensureAdmissionPki(join(this.dir, 'pki'));
       const port = this.ports!.admission;
       this.progress('starting the KubeVirt and CDI admission webhooks');
-      this.admission = this.launch('stratus-admission', upstream.admissionServer, admissionArgs({ kubeconfig: this.adminKubeconfigPath, cert: pki.cert, key: pki.key, port }));
+      const kubeconfig = join(this.dir, 'virt-api.kubeconfig');
+      await writeVirtApiKubeconfig(client, kubeconfig, this.server, readPem(this.pki!.caCert));
+      this.admission = this.launch('stratus-admission', upstream.admissionServer, admissionArgs({ kubeconfig, cert: pki.cert, key: pki.key, port }));
       await this.waitFor(this.admission, `https://127.0.0.1:${port}/healthz`, timeoutMs, { ca: readPem(pki.caCert) });
       for (const config of pointWebhooksAt([...readObjects(upstream.admissionDir).values()], `https://127.0.0.1:${port}`, readPem(pki.caCert))) {
         const type = config.kind === 'MutatingWebhookConfiguration' ? MutatingWebhookConfigurations : ValidatingWebhookConfigurations;

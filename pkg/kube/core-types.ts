@@ -45,10 +45,17 @@ export interface Toleration {
   effect?: string;
 }
 
-/** A pod volume; Stratus and the simulators read and write only claim volumes. */
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelector;
+  topologyKey: string;
+  namespaces?: string[];
+}
+
+/** A pod volume; Stratus and the simulators read and write only claim volumes and scratch space. */
 export interface PodVolume {
   name: string;
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  emptyDir?: Record<string, never>;
 }
 
 export interface PodSpec {
@@ -61,7 +68,11 @@ export interface PodSpec {
         nodeSelectorTerms: { matchExpressions?: { key: string; operator: string; values?: string[] }[] }[];
       };
     };
+    podAntiAffinity?: {
+      requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+    };
   };
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   tolerations?: Toleration[];
   containers: Container[];
   initContainers?: Container[];

@@ -33,6 +33,7 @@ export const cases: Case[] = [
   { name: 'a volume imported over https', object: volume('{size: 10Gi, source: {http: {url: "https://example.com/disk.qcow2"}}}'), expect: [] },
   { name: 'a network with range and rules', object: network('{cidr: 10.0.0.0/24, gateway: 10.0.0.1, allocationRange: {start: 10.0.0.10, end: 10.0.0.20}, rules: {ingress: [{from: [{cidr: 10.1.0.0/16}], ports: [{port: 22}]}]}}'), expect: [] },
   { name: 'a VM group from an image', object: vm('{replicas: 3, rootDisk: {image: "quay.io/containerdisks/fedora:41"}, disks: [{name: scratch, size: 1Gi}]}'), expect: [] },
+  { name: 'a VM that can grow live and may not leave its node unmoved', object: vm('{rootDisk: {image: x}, cpu: {cores: 2, maxCores: 16}, memory: 4Gi, maxMemory: 64Gi, evictionStrategy: LiveMigrate, migrateRequestedAt: "2026-11-26T08:00:00Z"}'), expect: [] },
   { name: 'an app with a dependency', object: app('{image: nginx, dependsOn: [{kind: VirtualMachine, name: db}], env: [{name: DB, dependency: {kind: VirtualMachine, name: db}}]}'), expect: [] },
   { name: 'a scaler to zero on an object metric', object: scaler('{scaleTargetRef: {kind: App, name: web}, minReplicas: 0, maxReplicas: 5, metrics: [{type: Object, object: {describedObject: {apiVersion: v1, kind: ConfigMap, name: q}, metric: {name: depth}, fieldPath: .data.depth, target: {type: AverageValue, averageValue: "5"}}}]}'), expect: [] },
   { name: 'a volume that grows', old: volume('{size: 10Gi}'), object: volume('{size: 20Gi}'), expect: [] },
@@ -68,6 +69,10 @@ export const cases: Case[] = [
   { name: 'two pod-network interfaces', object: vm('{rootDisk: {image: x}, networks: [{name: a}, {name: b}]}'), expect: ['spec.networks'] },
   { name: 'memory below 64Mi', object: vm('{rootDisk: {image: x}, memory: 32Mi}'), expect: ['spec.memory'] },
   { name: 'an interface name that is not a label', object: vm('{rootDisk: {image: x}, networks: [{name: Eth_0}]}'), expect: ['spec.networks[0].name'] },
+  { name: 'maxCores below cores', object: vm('{rootDisk: {image: x}, cpu: {cores: 4, maxCores: 2}}'), expect: ['spec.cpu.maxCores'] },
+  { name: 'maxMemory below memory', object: vm('{rootDisk: {image: x}, memory: 8Gi, maxMemory: 4Gi}'), expect: ['spec.maxMemory'] },
+  { name: 'maxMemory with memory not in 2Mi steps', object: vm('{rootDisk: {image: x}, memory: 1025Mi, maxMemory: 4Gi}'), expect: ['spec.memory'] },
+  { name: 'maxMemory with an instancetype', object: vm('{rootDisk: {image: x}, instancetype: {name: u1.small}, maxMemory: 4Gi}'), expect: ['spec.maxMemory'] },
   { name: 'an env dependency not in dependsOn', object: app('{image: nginx, env: [{name: DB, dependency: {kind: App, name: db}}]}'), expect: ['spec.env'] },
   { name: 'an env var with two sources', object: app('{image: nginx, env: [{name: A, value: x, secretKeyRef: {name: s, key: k}}]}'), expect: ['spec.env[0]'] },
   // The scale subresource checks replicas too, naming the field by its JSON path.

@@ -85,6 +85,7 @@ const clusterPermissions: readonly Row[] = [
   ['storage.k8s.io', 'storageclasses', read, 'Volume expansion'],
   ['kubevirt.io', 'virtualmachines', child, 'single VMs'],
   ['kubevirt.io', 'virtualmachineinstances', [...read, 'delete'], 'status; restart'],
+  ['kubevirt.io', 'virtualmachineinstancemigrations', child, 'requested moves, group drains; status'],
   ['pool.kubevirt.io', 'virtualmachinepools', child, 'VM groups'],
   ['cdi.kubevirt.io', 'datavolumes', [...child, 'delete'], 'imports and clones; Retain; DiskImage revisions'],
   ['cdi.kubevirt.io', 'datavolumes/source', ['create'], "CDI's clone authorization"],

@@ -88,20 +88,45 @@ const spec = object(
       description: 'Set or change to any new timestamp to restart the VM once (e.g. `date -Iseconds`). Also applies pending changes.',
       format: 'date-time',
     }),
+    migrateRequestedAt: string({
+      description:
+        'Set or change to any new timestamp to move the VM once to another node, live (a group: member by member). A VM that cannot live-migrate stays and status.migration says why.',
+      format: 'date-time',
+    }),
     updatePolicy: enumOf(['Manual', 'Automatic'], {
-      description: 'Changes that need a restart (cpu, memory, disks, networks): Manual lists them in status.pendingChanges until the next restart; Automatic restarts the VM at once.',
+      description:
+        'Changes that need a restart (see status.pendingChanges; more cores or memory up to their maximum, and added or removed data disks and secondary interfaces, are applied live under either policy): Manual lists them until the next restart; Automatic restarts the VM at once.',
       default: 'Manual',
+    }),
+    evictionStrategy: enumOf(['LiveMigrateIfPossible', 'LiveMigrate', 'None'], {
+      description:
+        "What happens when the VM's node is drained: LiveMigrateIfPossible (the default) moves it live when it can and otherwise restarts it on another node; LiveMigrate moves it live, and a VM that cannot keeps its node (the drain waits); None restarts it on another node. A group drains member by member.",
     }),
     cpu: object(
       {
-        cores: integer({ description: 'Virtual CPU cores.', minimum: 1, maximum: 256 }),
+        cores: integer({ description: 'Virtual CPU cores (KubeVirt CPU sockets of one core each).', minimum: 1, maximum: 256 }),
+        maxCores: integer({
+          description: 'The most cores the VM can grow to without a restart. Unset: four times the cores it starts with.',
+          minimum: 1,
+          maximum: 256,
+        }),
         dedicated: boolean({ description: 'Pin vCPUs to dedicated host CPUs.', default: false }),
       },
-      { name: 'Cpu', description: 'CPU (default: 1 core) unless an instancetype is set.', required: ['cores'] },
+      {
+        name: 'Cpu',
+        description: 'CPU (default: 1 core) unless an instancetype is set.',
+        required: ['cores'],
+        rules: [rule('!has(self.maxCores) || self.maxCores >= self.cores', 'maxCores may not be less than cores', { fieldPath: '.maxCores' })],
+      },
     ),
     memory: quantity({
       description: 'Guest memory, e.g. 2Gi (default: 1Gi) unless an instancetype is set.',
       rules: [rule("quantity(string(self)).compareTo(quantity('64Mi')) >= 0", 'must be at least 64Mi')],
+    }),
+    maxMemory: quantity({
+      description:
+        'The most memory the VM can grow to without a restart. Unset: four times the memory it starts with, for VMs with at least 1Gi whose memory is a multiple of 2Mi (others change memory with a restart).',
+      rules: [rule("quantity(string(self)).isInteger() && quantity(string(self)).asInteger() % 2097152 == 0", 'must be a multiple of 2Mi')],
     }),
     instancetype: object(
       {
@@ -159,7 +184,25 @@ const status = object(
       { description: 'Each interface and its address.', mapKeys: ['name'] },
     ),
     pendingChanges: array(string(), { description: 'Spec changes waiting for a restart.' }),
+    liveUpdates: array(string(), { description: 'Spec changes applied to the running VM without a restart.' }),
     restartedAt: string({ description: 'The last spec.restartRequestedAt that was carried out.', format: 'date-time' }),
+    migratedAt: string({ description: 'The last spec.migrateRequestedAt that was carried out (status.migration says how it went).', format: 'date-time' }),
+    migration: object(
+      {
+        name: string({ description: 'The KubeVirt VirtualMachineInstanceMigration.' }),
+        member: string({ description: 'For a group: the member that moves.' }),
+        reason: enumOf(['Requested', 'NodeDrain', 'LiveUpdate', 'Other'], {
+          description: 'Why it moves: spec.migrateRequestedAt, its node being drained, KubeVirt applying hotplugged CPU, memory or interfaces, or something else.',
+        }),
+        phase: string({ description: "KubeVirt's migration phase: Pending, Scheduling, Scheduled, PreparingTarget, TargetReady, Running, Succeeded or Failed." }),
+        sourceNode: string({ description: 'The node it moves from.' }),
+        targetNode: string({ description: 'The node it moves to.' }),
+        startTime: string({ description: 'When the guest began to move.', format: 'date-time' }),
+        endTime: string({ description: 'When the move ended.', format: 'date-time' }),
+        message: string({ description: 'Why it failed, or why the VM cannot move.' }),
+      },
+      { name: 'MigrationStatus', description: 'The latest live migration of the VM (or of a group member).' },
+    ),
     replicas: integer({ description: 'VMs that exist (for a group: members).' }),
     readyReplicas: integer({ description: 'VMs that are running and ready.' }),
     selector: string({ description: 'The label selector of the VMs, for the scale subresource.' }),
@@ -197,6 +240,17 @@ export const virtualMachine: KindDefinition = {
       fieldPath: '.replicas',
     }),
     rule('!has(self.expose) || has(self.ports)', 'expose needs ports', { fieldPath: '.expose' }),
+    rule('!(has(self.instancetype) && has(self.maxMemory))', 'memory comes from the instancetype: set either instancetype or maxMemory', { fieldPath: '.maxMemory' }),
+    rule(
+      "!has(self.maxMemory) || quantity(string(self.maxMemory)).compareTo(quantity(has(self.memory) ? string(self.memory) : '1Gi')) >= 0",
+      'maxMemory may not be less than memory',
+      { fieldPath: '.maxMemory' },
+    ),
+    rule(
+      "!has(self.maxMemory) || !has(self.memory) || (quantity(string(self.memory)).compareTo(quantity('1Gi')) >= 0 && quantity(string(self.memory)).isInteger() && quantity(string(self.memory)).asInteger() % 2097152 == 0)",
+      'with maxMemory, memory must be at least 1Gi and a multiple of 2Mi (KubeVirt hotplugs memory in 2Mi blocks)',
+      { fieldPath: '.memory' },
+    ),
   ],
   printerColumns: [
     readyColumn,
@@ -205,6 +259,7 @@ export const virtualMachine: KindDefinition = {
     { name: 'Node', type: 'string', jsonPath: '.status.nodeName' },
     { name: 'Replicas', type: 'integer', jsonPath: '.status.readyReplicas', priority: 1 },
     { name: 'Pending', type: 'string', jsonPath: '.status.pendingChanges', priority: 1 },
+    { name: 'Migration', type: 'string', jsonPath: '.status.migration.phase', priority: 1 },
     ageColumn,
   ],
   scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },

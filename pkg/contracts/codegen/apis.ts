@@ -93,6 +93,7 @@ export const contractApis: ContractApi[] = [
         refs: { 'spec.source.virtualMachine.spec': 'VirtualMachineSpec' },
       },
       { crd: 'virtualmachinerestores.snapshot.kubevirt.io', version: 'v1beta1', file: 'virtual-machine-restore' },
+      { crd: 'kubevirts.kubevirt.io', version: 'v1', file: 'kube-virt', named: { 'spec.configuration': 'KubeVirtConfiguration' } },
     ],
   },
   {

@@ -5,4 +5,5 @@ export type * from './types.js';
 export * from './resources.js';
 export * from './labels.js';
 export * from './accessors.js';
+export * from './migrations.js';
 export * from './snapshots.js';

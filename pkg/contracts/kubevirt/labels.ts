@@ -2,7 +2,7 @@
 // (kubevirt.io/api core/v1 types.go constants), which Stratus reads and the
 // simulated KubeVirt writes.
 export const kubevirtLabels = {
-  /** On virt-launcher pods: "virt-launcher". */
+  /** On virt-launcher pods: "virt-launcher"; on hotplug attachment pods: "hotplug-disk". */
   app: 'kubevirt.io',
   /** On a VMI's pod and a VM's DataVolumes: the uid of the object that made them. */
   createdBy: 'kubevirt.io/created-by',

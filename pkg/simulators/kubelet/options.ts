@@ -44,3 +44,10 @@ export const realisticKubelet: Partial<KubeletSimOptions> = {
 
 /** Pods carrying this annotation get the named failure: ErrImagePull, CrashLoopBackOff or Unschedulable. */
 export const injectFailureAnnotation = 'sim.stratus.dev/inject-failure';
+
+/**
+ * Set by a simulated workload whose main process has ended (e.g. virt-launcher
+ * once its domain migrated away): the exit code the kubelet reports for every
+ * container, ending the pod Succeeded (0) or Failed.
+ */
+export const processExitAnnotation = 'sim.stratus.dev/process-exit-code';

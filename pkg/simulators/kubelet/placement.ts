@@ -1,10 +1,13 @@
 // Where the simulated scheduler puts a pod: a Ready, schedulable node whose
 // labels match the pod's nodeSelector and required node affinity, whose
-// NoSchedule taints the pod tolerates, and which has room for its requests.
+// NoSchedule taints the pod tolerates, where no pod its required pod
+// anti-affinity excludes runs (in the same topology domain), and which has
+// room for its requests.
 // Among those, the least allocated (by CPU, then memory) wins, as the
 // default scheduler's LeastAllocated scoring would choose.
-import type { Node, Pod, Toleration } from '../../kube/core-types.js';
+import type { Node, Pod, PodAffinityTerm, Toleration } from '../../kube/core-types.js';
 import { parseQuantity } from '../../kube/quantity.js';
+import { selectorMatcher } from '../../meta/labels.js';
 
 export interface NodeUsage {
   cpu: number;
@@ -56,9 +59,25 @@ function matchesAffinity(pod: Pod, labels: Record<string, string>): boolean {
   );
 }
 
+/** Whether a pod the term selects runs in `node`'s topology domain (the nodes sharing its topologyKey label). */
+function antiAffinityViolated(pod: Pod, term: PodAffinityTerm, node: Node, nodes: Node[], podsOn: (node: string) => Pod[]): boolean {
+  const domain = node.metadata.labels?.[term.topologyKey];
+  if (domain === undefined) return false;
+  const matches = selectorMatcher({ matchLabels: term.labelSelector?.matchLabels, matchExpressions: term.labelSelector?.matchExpressions });
+  const namespaces = term.namespaces?.length ? term.namespaces : [pod.metadata.namespace];
+  return nodes
+    .filter((n) => n.metadata.labels?.[term.topologyKey] === domain)
+    .some((n) =>
+      podsOn(n.metadata.name!).some(
+        (p) => p.metadata.uid !== pod.metadata.uid && namespaces.includes(p.metadata.namespace) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && matches(p.metadata.labels),
+      ),
+    );
+}
+
 export type Placement = { node: string } | { unschedulable: string };
 
-export function placePod(pod: Pod, nodes: Node[], usage: Map<string, NodeUsage>): Placement {
+/** `podsOn` lists the pods bound to a node (for pod anti-affinity). */
+export function placePod(pod: Pod, nodes: Node[], usage: Map<string, NodeUsage>, podsOn: (node: string) => Pod[] = () => []): Placement {
   const want = podRequests(pod);
   const reasons = new Map<string, number>();
   const reject = (reason: string): void => void reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
@@ -85,6 +104,11 @@ export function placePod(pod: Pod, nodes: Node[], usage: Map<string, NodeUsage>)
     const selector = pod.spec.nodeSelector ?? {};
     if (!Object.entries(selector).every(([k, v]) => labels[k] === v) || !matchesAffinity(pod, labels)) {
       reject("node(s) didn't match Pod's node affinity/selector");
+      continue;
+    }
+    const antiAffinity = pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+    if (antiAffinity.some((term) => antiAffinityViolated(pod, term, node, nodes, podsOn))) {
+      reject("node(s) didn't match pod anti-affinity rules");
       continue;
     }
     const allocatable = node.status?.allocatable ?? {};

@@ -24,7 +24,7 @@ import type { EventRecorder } from '../../runtime/events/recorder.js';
 import type { StageClock } from '../clock.js';
 import { networkStatus } from './multus.js';
 import { nodeAddress } from './nodes.js';
-import { injectFailureAnnotation, type KubeletSimOptions } from './options.js';
+import { injectFailureAnnotation, processExitAnnotation, type KubeletSimOptions } from './options.js';
 import { podStatus, sameStatus, type PodStage } from './pod-status.js';
 import { podsByNode } from './scheduler.js';
 import { exhaustedMessage, pickAddress, poolOf, whereaboutsRanges, type WhereaboutsRange } from './whereabouts.js';
@@ -118,6 +118,8 @@ export class PodRunnerReconciler implements Reconciler {
     const uid = pod.metadata.uid!;
     const startedAt = this.clock.since(`${uid}:running`);
     const now = this.clock.current();
+    const exitCode = pod.metadata.annotations?.[processExitAnnotation];
+    if (exitCode !== undefined) return { stage: { kind: 'exited', startedAt, finishedAt: this.clock.since(`${uid}:exited`), exitCode: Number(exitCode) || 0 } };
     const failure = this.failure(pod);
     if (failure?.kind === 'image') {
       const left = this.clock.remaining(`${uid}:pull-failed`, this.o.imagePullBackoffMs);

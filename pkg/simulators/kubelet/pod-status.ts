@@ -10,7 +10,8 @@ export type PodStage =
   | { kind: 'creating' }
   | { kind: 'image-pull-failed'; image: string; backingOff: boolean }
   | { kind: 'crash-looping'; startedAt: number; restarts: number }
-  | { kind: 'running'; startedAt: number; ready: boolean };
+  | { kind: 'running'; startedAt: number; ready: boolean }
+  | { kind: 'exited'; startedAt: number; finishedAt: number; exitCode: number };
 
 export interface PodStatusInputs {
   stage: PodStage;
@@ -79,6 +80,22 @@ function containerStatus(name: string, image: string, podUid: string, inputs: Po
         started: true,
         state: { running: { startedAt: rfc3339(stage.startedAt) } },
       };
+    case 'exited':
+      return {
+        ...base,
+        containerID: `containerd://${digest(podUid + name)}`,
+        ready: false,
+        started: false,
+        state: {
+          terminated: {
+            exitCode: stage.exitCode,
+            reason: stage.exitCode === 0 ? 'Completed' : 'Error',
+            startedAt: rfc3339(stage.startedAt),
+            finishedAt: rfc3339(stage.finishedAt),
+            containerID: `containerd://${digest(podUid + name)}`,
+          },
+        },
+      };
   }
 }
 
@@ -107,20 +124,32 @@ export function podStatus(pod: Pod, inputs: PodStatusInputs): PodStatus {
   const failedGates = gates.filter((g) => previous?.find((c) => c.type === g)?.status !== 'True');
   const ready = containersReady && failedGates.length === 0;
   const sandboxReady = stage.kind !== 'creating';
+  const exited = stage.kind === 'exited';
   const conditions: PodCondition[] = [
-    condition(previous, 'PodReadyToStartContainers', sandboxReady ? 'True' : 'False', now),
-    condition(previous, 'Initialized', 'True', now),
+    condition(previous, 'PodReadyToStartContainers', sandboxReady && !exited ? 'True' : 'False', now),
+    condition(previous, 'Initialized', 'True', now, exited ? 'PodCompleted' : undefined),
     ready
       ? condition(previous, 'Ready', 'True', now)
-      : !containersReady
-        ? condition(previous, 'Ready', 'False', now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`)
-        : condition(previous, 'Ready', 'False', now, 'ReadinessGatesNotReady', `corresponding condition of pod readiness gate "${failedGates[0]}" does not exist.`),
+      : exited
+        ? condition(previous, 'Ready', 'False', now, 'PodCompleted')
+        : !containersReady
+          ? condition(previous, 'Ready', 'False', now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`)
+          : condition(previous, 'Ready', 'False', now, 'ReadinessGatesNotReady', `corresponding condition of pod readiness gate "${failedGates[0]}" does not exist.`),
     containersReady
       ? condition(previous, 'ContainersReady', 'True', now)
-      : condition(previous, 'ContainersReady', 'False', now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
+      : exited
+        ? condition(previous, 'ContainersReady', 'False', now, 'PodCompleted')
+        : condition(previous, 'ContainersReady', 'False', now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`),
   ];
+  const phase: PodStatus['phase'] = exited
+    ? stage.exitCode === 0
+      ? 'Succeeded'
+      : 'Failed'
+    : stage.kind === 'running' || stage.kind === 'crash-looping'
+      ? 'Running'
+      : 'Pending';
   const status: PodStatus = {
-    phase: stage.kind === 'running' || stage.kind === 'crash-looping' ? 'Running' : 'Pending',
+    phase,
     conditions,
     hostIP: inputs.hostIP,
     hostIPs: [{ ip: inputs.hostIP }],

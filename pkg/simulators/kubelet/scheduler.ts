@@ -29,8 +29,8 @@ export const podsByNode = 'sim-pods-by-node';
 export const podsByClaim = 'sim-pods-by-claim';
 
 export class SchedulerReconciler implements Reconciler {
-  /** Pods bound but not yet seen bound in the cache, so their requests still count. */
-  private readonly assumed = new Map<string, { node: string; cpu: number; memory: number }>();
+  /** Pods bound but not yet seen bound in the cache, so their requests (and labels, for anti-affinity) still count. */
+  private readonly assumed = new Map<string, { node: string; cpu: number; memory: number; pod: Pod }>();
   /** Parsed requests by pod uid: a pod's spec never changes its requests. */
   private readonly requests = new Map<string, { cpu: number; memory: number }>();
 
@@ -75,6 +75,11 @@ export class SchedulerReconciler implements Reconciler {
     return usage;
   }
 
+  private podsOn(node: string): Pod[] {
+    const bound = this.cache.byIndex<Pod>(Pods, podsByNode, node);
+    return [...bound, ...[...this.assumed.values()].filter((a) => a.node === node).map((a) => a.pod)];
+  }
+
   async reconcile(req: Request): Promise<Result | void> {
     const pod = this.cache.get<Pod>(Pods, req.namespace, req.name);
     if (!pod || !needsScheduling(pod) || this.assumed.has(pod.metadata.uid!)) return;
@@ -88,7 +93,7 @@ export class SchedulerReconciler implements Reconciler {
         ? { unschedulable: `0/${nodes.length} nodes are available: ${claims.unschedulable}.` }
         : pod.metadata.annotations?.[injectFailureAnnotation] === 'Unschedulable'
           ? { unschedulable: `0/${nodes.length} nodes are available: ${nodes.length} node(s) didn't match Pod's node affinity/selector.` }
-          : placePod(pod, nodes, this.usage(nodes));
+          : placePod(pod, nodes, this.usage(nodes), (node) => this.podsOn(node));
     if ('node' in placement && 'delayed' in claims) {
       for (const claim of claims.delayed) {
         await this.client.patch(PersistentVolumeClaims, claim.metadata.namespace, claim.metadata.name!, {
@@ -105,7 +110,7 @@ export class SchedulerReconciler implements Reconciler {
           metadata: { name: req.name, namespace: req.namespace, uid: pod.metadata.uid },
           target: { apiVersion: 'v1', kind: 'Node', name: placement.node },
         });
-        this.assumed.set(pod.metadata.uid!, { node: placement.node, ...this.requestsOf(pod) });
+        this.assumed.set(pod.metadata.uid!, { node: placement.node, ...this.requestsOf(pod), pod });
       } catch (err) {
         // Already bound (by a race) or gone: the cache will tell us.
         if (!isConflict(err) && !isNotFound(err)) throw err;

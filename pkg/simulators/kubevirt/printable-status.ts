@@ -29,6 +29,7 @@ export function printableStatus(i: PrintableInputs): string {
   const { vm, vmi } = i;
   if (vm.metadata.deletionTimestamp) return 'Terminating';
   if (vmi && !final(vmi) && (vmi.metadata.deletionTimestamp || i.stopExpected)) return 'Stopping';
+  if (vmi?.status?.migrationState?.startTimestamp && !vmi.status.migrationState.endTimestamp) return 'Migrating';
   if (vmi?.status?.phase === 'Running') return 'Running';
   if (vmiCondition(vmi, 'Synchronized', 'False', 'FailedPvcNotFound')) return 'ErrorPvcNotFound';
   if (i.dataVolumes.some(dataVolumeFailed)) return 'DataVolumeError';

@@ -1,6 +1,8 @@
 // virt-controller's VirtualMachine half: creates the VM's DataVolumes, then
 // starts and stops its VMI as the run strategy says, with a growing back-off
-// for VMIs that keep failing, and reports printableStatus and conditions.
+// for VMIs that keep failing, applies template changes to the running VMI
+// that KubeVirt applies live (live-update.ts), and reports printableStatus
+// and conditions (RestartRequired for the rest).
 import type { PersistentVolumeClaim } from '../../kube/core-types.js';
 import { ControllerRevisions, PersistentVolumeClaims } from '../../kube/resources.js';
 import { DataVolumes, type DataVolume } from '../../contracts/cdi/index.js';
@@ -23,14 +25,23 @@ import type { Client } from '../../runtime/client/client.js';
 import type { Reconciler, Request, Result } from '../../runtime/controller/types.js';
 import type { EventRecorder } from '../../runtime/events/recorder.js';
 import { controllerReference, type KubeObject } from '../../meta/object.js';
-import { containsSubset, deepEqual } from '../../util/equality.js';
+import { containsSubset } from '../../util/equality.js';
 import { rfc3339, type StageClock } from '../clock.js';
+import type { ClusterConfig } from './cluster-config.js';
 import { legacyFirmwareUuid } from './firmware.js';
+import { liveUpdate } from './live-update.js';
 import { printableStatus } from './printable-status.js';
+import { restartRequired } from './restart-required.js';
 import { decide, runStrategyOf } from './run-strategy.js';
 
 const crashBackoffBaseMs = 10_000;
 const crashBackoffMaxMs = 300_000;
+/** How soon a live update waits for one in flight (KubeVirt requeues on the error). */
+const busyRetryMs = 1_000;
+
+interface StartRevision extends KubeObject {
+  data?: { spec?: KubeVirtVirtualMachine['spec'] };
+}
 
 function condition(prev: KvCondition[] | undefined, c: Omit<KvCondition, 'lastProbeTime' | 'lastTransitionTime'>, now: number): KvCondition {
   const old = prev?.find((p) => p.type === c.type);
@@ -71,6 +82,7 @@ export class VmReconciler implements Reconciler {
     private readonly cache: Cache,
     private readonly clock: StageClock,
     private readonly events: EventRecorder,
+    private readonly config: () => ClusterConfig,
   ) {}
 
   async reconcile(req: Request): Promise<Result | void> {
@@ -103,7 +115,13 @@ export class VmReconciler implements Reconciler {
       else await this.createVmi(vm);
     }
 
-    const status = this.status(vm, owned, dataVolumes, decision, startFailure, inBackoff, strategyError, now);
+    let restartMessage: string | undefined;
+    if (owned?.status?.phase === 'Running' && !owned.metadata.deletionTimestamp && !vm.metadata.deletionTimestamp) {
+      const live = await this.applyLive(vm, owned);
+      restartMessage = live.restartMessage;
+      if (live.busy) next = Math.min(next ?? busyRetryMs, busyRetryMs);
+    }
+    const status = this.status(vm, owned, dataVolumes, decision, startFailure, inBackoff, strategyError, restartMessage, now);
     if (!containsSubset(vm.status, status)) {
       await this.client.patch(KubeVirtVirtualMachines, req.namespace, req.name, { merge: { status } }, { subresource: 'status' }).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
@@ -113,6 +131,33 @@ export class VmReconciler implements Reconciler {
   }
 
   /** As virt-controller's firmware synchronizer: test-and-add, so a concurrent change fails the patch instead of being overwritten. */
+  /** Brings the running VMI to what its template asks of it where KubeVirt does that live; says why the rest needs a restart. */
+  private async applyLive(vm: KubeVirtVirtualMachine, vmi: VirtualMachineInstance): Promise<{ restartMessage?: string; busy?: boolean }> {
+    const revision = vmi.status?.virtualMachineRevisionName
+      ? this.cache.get<StartRevision>(ControllerRevisions, vm.metadata.namespace, vmi.status.virtualMachineRevisionName)
+      : undefined;
+    const started = revision?.data?.spec?.template.spec;
+    const template = templateSpecOf(vm);
+    const config = this.config();
+    const needsRestart = !!started && restartRequired(started, template, vmi, config.liveUpdate);
+    const plan = liveUpdate(template, vmi, config, needsRestart);
+    const retry = (err: unknown) => {
+      // Changed meanwhile (a failed test is Invalid): the change event brings the next pass.
+      if (!isNotFound(err) && !isConflict(err) && !isInvalid(err)) throw err;
+    };
+    if (plan.ops.length) await this.client.patch(KubeVirtVirtualMachineInstances, vmi.metadata.namespace, vmi.metadata.name!, { json: plan.ops }).catch(retry);
+    if (plan.detached) {
+      await this.client
+        .patch(KubeVirtVirtualMachines, vm.metadata.namespace, vm.metadata.name!, { json: [
+          { op: 'test', path: '/metadata/resourceVersion', value: vm.metadata.resourceVersion },
+          { op: 'replace', path: '/spec/template/spec/domain/devices/interfaces', value: plan.detached.interfaces },
+          { op: 'replace', path: '/spec/template/spec/networks', value: plan.detached.networks },
+        ] })
+        .catch(retry);
+    }
+    return { restartMessage: needsRestart ? 'a non-live-updatable field was changed in the template spec' : plan.restartRequired, busy: !!plan.busy };
+  }
+
   private async syncFirmware(vm: KubeVirtVirtualMachine): Promise<void> {
     const firmware = vm.spec.template.spec?.domain.firmware;
     await this.client
@@ -213,6 +258,7 @@ export class VmReconciler implements Reconciler {
     startFailure: VirtualMachineStatus['startFailure'],
     inCrashBackoff: boolean,
     strategyError: string | undefined,
+    restartMessage: string | undefined,
     now: number,
   ): StatusPatch {
     const prev = vm.status?.conditions;
@@ -229,14 +275,7 @@ export class VmReconciler implements Reconciler {
       ...(vmi?.status?.conditions ?? []).filter((c) => c.type !== 'Ready').map((c) => ({ ...c })),
     ];
     if (strategyError) conditions.push(condition(prev, { type: 'Failure', status: 'True', reason: 'FailedCreate', message: strategyError }, now));
-    const started = vmi?.status?.virtualMachineRevisionName
-      ? this.cache.get<KubeObject & { data?: { spec?: KubeVirtVirtualMachine['spec'] } }>(ControllerRevisions, vm.metadata.namespace, vmi.status.virtualMachineRevisionName)
-      : undefined;
-    if (vmi?.status?.phase === 'Running' && started && !deepEqual(started.data?.spec?.template.spec, vm.spec.template.spec)) {
-      conditions.push(
-        condition(prev, { type: 'RestartRequired', status: 'True', reason: '', message: 'a non-live-updatable field was changed in the template spec' }, now),
-      );
-    }
+    if (restartMessage) conditions.push(condition(prev, { type: 'RestartRequired', status: 'True', reason: '', message: restartMessage }, now));
     const status: StatusPatch = {
       printableStatus: printableStatus({
         vm,

@@ -1,9 +1,12 @@
 // virt-controller's VMI half and virt-handler: creates the virt-launcher pod,
 // follows it (Pending → Scheduling → Scheduled), boots the domain (Running),
-// and tears it all down when the VMI is deleted.
-import type { PersistentVolumeClaim, Pod } from '../../kube/core-types.js';
-import { PersistentVolumeClaims, Pods, Secrets } from '../../kube/resources.js';
-import { kubevirtLabels, KubeVirtVirtualMachineInstances, unpausedGate, vmiFinalizer, vmiHandlerFinalizer, type VirtualMachineInstance } from '../../contracts/kubevirt/index.js';
+// runs the attachment pods of hotplugged volumes, reports the VMI's status
+// from the pod its domain runs in (a migration moves that to another pod),
+// shuts the guest down when its pod is deleted (Succeeded), and tears it all
+// down when the VMI is deleted.
+import type { PersistentVolumeClaim, Pod, StorageClass } from '../../kube/core-types.js';
+import { PersistentVolumeClaims, Pods, Secrets, StorageClasses } from '../../kube/resources.js';
+import { kubevirtLabels, KubeVirtVirtualMachineInstances, vmiFinalizer, vmiHandlerFinalizer, type VirtualMachineInstance } from '../../contracts/kubevirt/index.js';
 import { isConflict, isInvalid, isNotFound } from '../../runtime/client/api-error.js';
 import type { Cache } from '../../runtime/cache/cache.js';
 import type { Client } from '../../runtime/client/client.js';
@@ -14,13 +17,20 @@ import { containsSubset } from '../../util/equality.js';
 import type { StageClock } from '../clock.js';
 import { injectFailureAnnotation } from '../kubelet/options.js';
 import { cloudInitNetworkData } from './guest-network.js';
+import { attachmentPod, planAttachments } from './hotplug-attachments.js';
 import { launcherPod } from './launcher-pod.js';
 import { type KubeVirtSimOptions } from './options.js';
+import { attachmentPodsOf, domainPod, launcherPodsOf } from './pods.js';
+import { markUnpaused } from './readiness-gate.js';
+import { attachableVolumes, isHotplugVolume, volumeStatus } from './volume-status.js';
 import { vmiStatus, type VmiPhase } from './vmi-status.js';
 
 const imageErrors = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 
 export class VmiReconciler implements Reconciler {
+  /** The network data each guest booted with (cloud-init applies it once), by VMI uid. */
+  private readonly bootNetworkData = new Map<string, string | undefined>();
+
   constructor(
     private readonly client: Client,
     private readonly cache: Cache,
@@ -29,21 +39,21 @@ export class VmiReconciler implements Reconciler {
     private readonly events: EventRecorder,
   ) {}
 
-  private podsOf(vmi: VirtualMachineInstance): Pod[] {
-    return this.cache.ownedBy<Pod>(Pods, vmi.metadata.uid!).filter((p) => p.metadata.labels?.[kubevirtLabels.app] === 'virt-launcher');
-  }
+  private claim = (namespace: string | undefined) => (name: string) => this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, namespace, name);
 
   async reconcile(req: Request): Promise<Result | void> {
     const vmi = this.cache.get<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, req.namespace, req.name);
     if (!vmi) return;
-    const pods = this.podsOf(vmi);
+    const pods = launcherPodsOf(this.cache, vmi);
     if (vmi.metadata.deletionTimestamp) return this.finalize(vmi, pods);
     const phase = vmi.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       await Promise.all(pods.filter((p) => !p.metadata.deletionTimestamp).map((p) => this.deletePod(p)));
       return;
     }
-    const pod = pods.find((p) => !p.metadata.deletionTimestamp) ?? pods[0];
+    const pod = domainPod(vmi, pods);
+    const ms = vmi.status?.migrationState;
+    const targetPod = ms?.targetPod && !ms.completed ? pods.find((p) => p.metadata.name === ms.targetPod) : undefined;
     const missing = this.missingClaim(vmi);
     let next: number | undefined;
     let newPhase: VmiPhase;
@@ -59,7 +69,10 @@ export class VmiReconciler implements Reconciler {
         await this.createPod(vmi);
         return;
       }
-    } else if (pod.metadata.deletionTimestamp || pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') {
+    } else if (pod.metadata.deletionTimestamp || pod.status?.phase === 'Succeeded') {
+      // A deleted (evicted) launcher pod shuts the guest down cleanly first.
+      newPhase = phase === 'Running' ? 'Succeeded' : phase === 'Scheduled' ? 'Failed' : (phase ?? 'Pending');
+    } else if (pod.status?.phase === 'Failed') {
       newPhase = phase === 'Scheduled' || phase === 'Running' ? 'Failed' : (phase ?? 'Pending');
     } else {
       const waiting = pod.status?.containerStatuses?.find((c) => c.state.waiting?.reason && imageErrors.has(c.state.waiting.reason));
@@ -76,7 +89,7 @@ export class VmiReconciler implements Reconciler {
           if (crash === 0) newPhase = 'Failed';
           else next = crash;
         }
-        await this.markUnpaused(pod, newPhase === 'Running');
+        if (newPhase === 'Running') await markUnpaused(this.client, pod);
       }
     }
     let agentConnected = false;
@@ -84,9 +97,33 @@ export class VmiReconciler implements Reconciler {
       const agent = this.clock.remaining(`${vmi.metadata.uid}:agent`, this.o.agentDelayMs);
       agentConnected = agent === 0;
       if (!agentConnected) next = Math.min(next ?? agent, agent);
+      if (!this.bootNetworkData.has(vmi.metadata.uid!)) this.bootNetworkData.set(vmi.metadata.uid!, cloudInitNetworkData(vmi, (name) => this.secretData(vmi.metadata.namespace, name)));
     }
-    const networkData = agentConnected ? cloudInitNetworkData(vmi, (name) => this.secretData(vmi.metadata.namespace, name)) : undefined;
-    const status = vmiStatus(vmi, { phase: newPhase, pod, syncError, agentConnected, networkData, launcherImage: this.o.launcherImage, now: this.clock.current() });
+    const attachmentPods = pod ? attachmentPodsOf(this.cache, pod) : [];
+    if (newPhase === 'Running' && pod?.spec.nodeName) {
+      const wait = await this.syncAttachments(vmi, pod, attachmentPods);
+      if (wait !== undefined) next = Math.min(next ?? wait, wait);
+    }
+    const volumes = volumeStatus(vmi, {
+      claims: this.claim(vmi.metadata.namespace),
+      attachmentPods,
+      mountedFor: (volume) => this.clock.current() - this.clock.since(`${vmi.metadata.uid}:volume:${volume}`),
+      hotplugAttachMs: this.o.hotplugAttachMs,
+    });
+    const status = vmiStatus(vmi, {
+      phase: newPhase,
+      pod,
+      targetPod,
+      syncError,
+      agentConnected,
+      networkData: agentConnected ? this.bootNetworkData.get(vmi.metadata.uid!) : undefined,
+      volumeStatus: volumes,
+      launcherImage: this.o.launcherImage,
+      interfaceHotplugGraceMs: this.o.interfaceHotplugGraceMs,
+      now: this.clock.current(),
+    });
+    const pendingInterface = status.conditions?.find((c) => c.type === 'MigrationRequired' && c.status === 'False');
+    if (pendingInterface) next = Math.min(next ?? this.o.interfaceHotplugGraceMs, this.o.interfaceHotplugGraceMs);
     if (!containsSubset(vmi.status, status)) {
       const patch: Record<string, unknown> = { status };
       if (status.nodeName && vmi.metadata.labels?.[kubevirtLabels.nodeName] !== status.nodeName) {
@@ -94,8 +131,32 @@ export class VmiReconciler implements Reconciler {
       }
       await this.client.patch(KubeVirtVirtualMachineInstances, req.namespace, req.name, { merge: patch }).catch(ignoreNotFound);
       if (phase !== newPhase && newPhase === 'Running') this.events.event(vmi, 'Normal', 'Started', 'VirtualMachineInstance started.');
+      if (phase !== newPhase && newPhase === 'Succeeded') this.events.event(vmi, 'Normal', 'ShuttingDown', 'Signaled Graceful Shutdown');
     }
     return next !== undefined ? { requeueAfterMs: Math.max(10, next) } : undefined;
+  }
+
+  /**
+   * The attachment pod holding the bound hotplug volumes, replacing one that
+   * holds another set; returns when to look again while a volume is being
+   * mounted into the guest.
+   */
+  private async syncAttachments(vmi: VirtualMachineInstance, launcher: Pod, attachmentPods: Pod[]): Promise<number | undefined> {
+    const firstConsumer = (c: PersistentVolumeClaim) => this.cache.get<StorageClass>(StorageClasses, undefined, c.spec.storageClassName ?? '')?.volumeBindingMode === 'WaitForFirstConsumer';
+    const want = attachableVolumes(vmi, this.claim(vmi.metadata.namespace), firstConsumer);
+    const unmounted = (volume: string) => vmi.status?.volumeStatus?.find((s) => s.name === volume)?.phase === 'UnMountedFromPod';
+    const plan = planAttachments(
+      want.map((v) => v.name),
+      attachmentPods,
+      unmounted,
+    );
+    if (plan.create) {
+      const pod = await this.client.create<Pod>(Pods, attachmentPod(launcher, want, this.o.launcherImage));
+      this.events.event(vmi, 'Normal', 'SuccessfulCreate', `Created attachment pod ${pod.metadata.name}`);
+    }
+    for (const old of plan.remove) await this.deletePod(old);
+    const mounting = (vmi.status?.volumeStatus ?? []).some((s) => s.phase === 'MountedToPod');
+    return mounting ? this.o.hotplugAttachMs : undefined;
   }
 
   private secretData(namespace: string | undefined, name: string): Record<string, string> | undefined {
@@ -103,10 +164,11 @@ export class VmiReconciler implements Reconciler {
     return secret ? Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()])) : undefined;
   }
 
+  /** A claim the launcher pod mounts that does not exist (hotplug volumes wait in their volume status instead). */
   private missingClaim(vmi: VirtualMachineInstance): string | undefined {
     for (const v of vmi.spec.volumes ?? []) {
       const claim = v.persistentVolumeClaim?.claimName ?? v.dataVolume?.name;
-      if (claim && !this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, vmi.metadata.namespace, claim)) return claim;
+      if (claim && !isHotplugVolume(v) && !this.claim(vmi.metadata.namespace)(claim)) return claim;
     }
     return undefined;
   }
@@ -114,26 +176,6 @@ export class VmiReconciler implements Reconciler {
   private async createPod(vmi: VirtualMachineInstance): Promise<void> {
     const pod = await this.client.create<Pod>(Pods, launcherPod(vmi, this.o.launcherImage));
     this.events.event(vmi, 'Normal', 'SuccessfulCreate', `Created virtual machine pod ${pod.metadata.name}`);
-  }
-
-  /** virt-controller keeps the launcher pod's readiness gate in step with the guest being unpaused. */
-  private async markUnpaused(pod: Pod, running: boolean): Promise<void> {
-    const gate = pod.status?.conditions?.find((c) => c.type === unpausedGate);
-    if (!running || gate?.status === 'True') return;
-    await this.client
-      .patch(
-        Pods,
-        pod.metadata.namespace,
-        pod.metadata.name!,
-        { strategic: {
-          status: {
-            conditions: [
-              { type: unpausedGate, status: 'True', reason: 'NotPaused', message: 'the virtual machine is not paused', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
-            ],
-          },
-        } },
-        { subresource: 'status' },)
-      .catch(ignoreNotFound);
   }
 
   private async deletePod(pod: Pod): Promise<void> {
@@ -165,6 +207,7 @@ export class VmiReconciler implements Reconciler {
         if (!isNotFound(err) && !isConflict(err) && !isInvalid(err)) throw err;
       });
     this.clock.forget(vmi.metadata.uid!);
+    this.bootNetworkData.delete(vmi.metadata.uid!);
   }
 }
 

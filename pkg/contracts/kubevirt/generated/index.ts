@@ -11,3 +11,4 @@ export type * from './virtual-machine-cluster-preference.js';
 export type * from './virtual-machine-snapshot.js';
 export type * from './virtual-machine-snapshot-content.js';
 export type * from './virtual-machine-restore.js';
+export type * from './kube-virt.js';
