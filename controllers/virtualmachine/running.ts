@@ -24,7 +24,9 @@ export function unpluggingFrom(vmis: VirtualMachineInstance[], wanted: ResolvedI
 
 /** LiveMigratable as the instances report it: True when all can move, else the first that cannot, with KubeVirt's reason. */
 export function migratabilityOf(vmis: VirtualMachineInstance[]): VmObservation['migratable'] {
-  const reported = vmis.map((v) => conditionOf(v, 'LiveMigratable')).filter((c) => !!c);
+  // By name: a group reports the same member's reason whatever order the cache lists them in (after a restart too).
+  const byName = [...vmis].sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
+  const reported = byName.map((v) => conditionOf(v, 'LiveMigratable')).filter((c) => !!c);
   if (!reported.length) return undefined;
   const blocked = reported.find((c) => c.status !== 'True');
   if (blocked) return { status: 'False', reason: blocked.reason || 'NotMigratable', message: blocked.message || 'KubeVirt cannot migrate it' };

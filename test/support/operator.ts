@@ -38,10 +38,21 @@ export function exampleIn(file: string, namespace: string): KubeObject[] {
     .map((o) => ({ ...o, metadata: { ...o.metadata, namespace } }));
 }
 
-/** Writes of the operator so far: API requests that change something. */
-export async function writeCount(operator: RunningOperator): Promise<number> {
+/** Writes of the operator so far (API requests that change something), by "verb resource". */
+export async function writesBy(operator: RunningOperator): Promise<Record<string, number>> {
   const metric = await operator.manager.metrics.requests.get();
-  return metric.values.filter((v) => ['create', 'update', 'patch', 'delete'].includes(String(v.labels.verb))).reduce((n, v) => n + v.value, 0);
+  const by: Record<string, number> = {};
+  for (const v of metric.values) {
+    if (!['create', 'update', 'patch', 'delete'].includes(String(v.labels.verb))) continue;
+    const key = `${v.labels.verb} ${v.labels.resource}`;
+    by[key] = (by[key] ?? 0) + v.value;
+  }
+  return by;
+}
+
+/** Writes of the operator so far. */
+export async function writeCount(operator: RunningOperator): Promise<number> {
+  return Object.values(await writesBy(operator)).reduce((a, b) => a + b, 0);
 }
 
 /**
