@@ -57,7 +57,11 @@ it('keeps the 3 newest of 5 runs, for each source a selector matches', async () 
   const newest = [2, 3, 4].map((i) => new Date(Date.parse(first) + i * minute).toISOString().replace('.000Z', 'Z'));
   expect(times(kept)).toEqual(newest);
   expect(kept.map((s) => s.spec.source.volume).sort()).toEqual(['data', 'data', 'data', 'logs', 'logs', 'logs']);
-  const status = (await client.get<SnapshotSchedule>(SnapshotSchedules, ns, 'every-minute')).status!;
+  // The status follows the snapshots: the reconcile that sees the last deletion writes the count.
+  const status = await eventually(async () => {
+    const st = (await client.get<SnapshotSchedule>(SnapshotSchedules, ns, 'every-minute')).status;
+    return st?.snapshots === 6 ? st : undefined;
+  }, 10_000, 'the status counting 6 snapshots');
   expect(status).toMatchObject({ snapshots: 6, lastSuccessfulTime: fifth, sources: ['Volume/data', 'Volume/logs'] });
   expect(findCondition(status.conditions, 'Ready')).toMatchObject({ status: 'True', reason: 'Suspended' });
 });
