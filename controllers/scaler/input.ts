@@ -53,14 +53,6 @@ export function metricSpec(m: SpecMetric, index: number): MetricSpec {
   }
 }
 
-/** Macros as cron-parser reads them: lowercase, and @midnight (which Kubernetes accepts) as @daily. */
-function expandMacro(cron: string): string {
-  const c = cron.trim();
-  if (!c.startsWith('@')) return cron;
-  const macro = c.toLowerCase();
-  return macro === '@midnight' ? '@daily' : macro;
-}
-
 function activation(threshold: string | number | undefined): { activationThreshold?: string | number } {
   return threshold === undefined ? {} : { activationThreshold: threshold };
 }
@@ -93,6 +85,6 @@ export function scalerInput(
   if (s.behavior) input.behavior = s.behavior;
   if (s.fallback) input.fallback = s.fallback;
   if (s.paused) input.paused = s.paused.replicas === undefined ? { mode: 'HoldCurrent' } : { replicas: s.paused.replicas };
-  if (s.schedules?.length) input.schedules = s.schedules.map(({ name, cron, timezone, durationSeconds, minReplicas }) => ({ name, cron: expandMacro(cron), timezone, durationSeconds, minReplicas }));
+  if (s.schedules?.length) input.schedules = s.schedules.map(({ name, cron, timezone, durationSeconds, minReplicas }) => ({ name, cron, timezone, durationSeconds, minReplicas }));
   return input;
 }

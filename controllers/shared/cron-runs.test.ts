@@ -8,6 +8,7 @@ describe('decideRun (CronJob semantics)', () => {
   it.each<[string, Parameters<typeof decideRun>[0], string, string, { due?: string; missed: number; next: string }]>([
     ['nothing due before the first time', hourly, '2026-01-01T10:00:00Z', '2026-01-01T10:30:00Z', { missed: 0, next: '2026-01-01T11:00:00Z' }],
     ['the time itself is due', hourly, '2026-01-01T10:00:00Z', '2026-01-01T11:00:00Z', { due: '2026-01-01T11:00:00Z', missed: 0, next: '2026-01-01T12:00:00Z' }],
+    ['a macro as admission accepts it (@Midnight)', { cron: '@Midnight', timezone: 'Europe/Berlin' }, '2026-01-01T10:00:00Z', '2026-01-01T23:00:10Z', { due: '2026-01-01T23:00:00Z', missed: 0, next: '2026-01-02T23:00:00Z' }],
     ['due a little late', hourly, '2026-01-01T10:00:00Z', '2026-01-01T11:00:20Z', { due: '2026-01-01T11:00:00Z', missed: 0, next: '2026-01-01T12:00:00Z' }],
     ['after an outage over two times: one catch-up, the latest', hourly, '2026-01-01T10:00:00Z', '2026-01-01T12:40:00Z', { due: '2026-01-01T12:00:00Z', missed: 1, next: '2026-01-01T13:00:00Z' }],
     [

@@ -2,7 +2,7 @@
 // cronjob controller): the latest scheduled time since the last run is due,
 // once, however many were missed while the controller was down (no burst of
 // catch-up runs); with a starting deadline, times older than it are let go.
-import { CronExpressionParser } from 'cron-parser';
+import { readCron } from './cron.js';
 
 export interface CronSchedule {
   cron: string;
@@ -24,7 +24,7 @@ export interface RunDecision {
 const maxCounted = 100;
 
 function parse(s: CronSchedule, from: number) {
-  return CronExpressionParser.parse(s.cron, { currentDate: new Date(from), tz: s.timezone ?? 'UTC' });
+  return readCron(s.cron, s.timezone, from);
 }
 
 /**

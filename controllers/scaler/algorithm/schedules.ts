@@ -2,7 +2,7 @@
 // occurrence + duration) of a schedule, the minimum is raised to its
 // minReplicas (the highest of all active schedules wins).
 
-import { CronExpressionParser } from 'cron-parser';
+import { readCron } from '../../shared/cron.js';
 
 export interface ScheduleSpec {
   /** Cron expression, 5 fields (or 6 with seconds). */
@@ -39,7 +39,7 @@ export function validateSchedules(schedules: readonly ScheduleSpec[], path = 'sp
       errors.push(`${at}.cron: invalid cron expression "${String(s.cron)}"`);
     } else {
       try {
-        CronExpressionParser.parse(s.cron, { tz: tzValid ? (s.timezone ?? 'UTC') : 'UTC', strict: false });
+        readCron(s.cron, tzValid ? s.timezone : undefined);
       } catch (e) {
         errors.push(`${at}.cron: invalid cron expression "${s.cron}": ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -57,10 +57,7 @@ export function validateSchedules(schedules: readonly ScheduleSpec[], path = 'sp
 /** Start of the latest occurrence at or before `now`, or undefined if there is none. */
 export function latestOccurrence(schedule: ScheduleSpec, now: number): number | undefined {
   // prev() is strictly before currentDate; one millisecond later includes an occurrence at `now` itself.
-  const expression = CronExpressionParser.parse(schedule.cron, {
-    currentDate: new Date(now + 1),
-    tz: schedule.timezone ?? 'UTC',
-  });
+  const expression = readCron(schedule.cron, schedule.timezone, now + 1);
   try {
     return expression.prev().getTime();
   } catch {

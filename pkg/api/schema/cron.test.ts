@@ -5,7 +5,7 @@ import { cronPattern } from './cron.js';
 const matches = (s: string) => new RegExp(cronPattern.replace('(?i)', ''), 'i').test(s);
 const readable = (s: string) => {
   try {
-    // As controllers/scaler/input.ts hands macros over: lowercase, @midnight as @daily.
+    // As controllers/shared/cron.ts hands macros over: lowercase, @midnight as @daily.
     const macro = s.startsWith('@') ? s.toLowerCase().replace('@midnight', '@daily') : s;
     CronExpressionParser.parse(macro, { tz: 'UTC', strict: false });
     return true;
