@@ -53,8 +53,10 @@ export class VolumeReconciler implements Reconciler {
     }
     const claim = this.cache.get<PersistentVolumeClaim>(PersistentVolumeClaims, volume.metadata.namespace, claimName(volume));
     observation.claim = claim && (isControlledBy(claim, volume.metadata.uid) || this.claimOfOurDataVolume(volume, claim)) ? claim : undefined;
-    observation.expandable = this.expandable(observation.claim);
-    observation.delayedBinding = this.delayedBinding(observation.claim);
+    const cls = this.storageClassOf(observation.claim);
+    observation.expandable = cls?.allowVolumeExpansion ?? undefined;
+    // Binding waits for the first consumer only until the claim has a volume.
+    if (cls?.volumeBindingMode === 'WaitForFirstConsumer' && !observation.claim?.spec.volumeName) observation.delayedBinding = cls.metadata.name;
     const before = volume.status?.phase;
     const status = volumeStatus(volume, observation);
     const written = await this.statuses.write(Volumes, volume, status);
@@ -69,16 +71,9 @@ export class VolumeReconciler implements Reconciler {
     return !!dv && isControlledBy(dv, volume.metadata.uid) && isControlledBy(claim, dv.metadata.uid);
   }
 
-  private delayedBinding(claim: PersistentVolumeClaim | undefined): string | undefined {
+  private storageClassOf(claim: PersistentVolumeClaim | undefined): StorageClass | undefined {
     const name = claim?.spec.storageClassName;
-    if (!name || claim.spec.volumeName) return undefined;
-    return this.cache.get<StorageClass>(StorageClasses, undefined, name)?.volumeBindingMode === 'WaitForFirstConsumer' ? name : undefined;
-  }
-
-  private expandable(claim: PersistentVolumeClaim | undefined): boolean | undefined {
-    const name = claim?.spec.storageClassName;
-    if (!name) return undefined;
-    return this.cache.get<StorageClass>(StorageClasses, undefined, name)?.allowVolumeExpansion ?? undefined;
+    return name ? this.cache.get<StorageClass>(StorageClasses, undefined, name) : undefined;
   }
 
   private async ensureStorage(volume: Volume, o: VolumeObservation): Promise<void> {

@@ -15,6 +15,7 @@ import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { settled } from '../support/operator.js';
 import { appExampleIn, condition, latestDeployment, readyNow, revisionDeployments, startAppOperator } from './support.js';
+import { testApp } from '../support/fixtures.js';
 
 let client: Client;
 let ns: string;
@@ -43,9 +44,7 @@ const waitReady = (name: string, what = `App ${name} Ready`, timeoutMs = 60_000)
   }, timeoutMs, what);
 const appPods = async (name: string) =>
   (await client.list<Pod>(Pods, { namespace: ns, labelSelector: `stratus.dev/app=${name}` })).items.filter((p) => !p.metadata.deletionTimestamp);
-function app(name: string, spec: Partial<App['spec']>): App {
-  return { apiVersion: 'stratus.dev/v1alpha1', kind: 'App', metadata: { name, namespace: ns }, spec: { image: 'ghcr.io/stratus-examples/tiny:1.0', ...spec } as App['spec'] };
-}
+const app = (name: string, spec: Partial<App['spec']>) => testApp(ns, name, spec);
 
 it('makes the App examples Ready as a Deployment and a Service of the described shape', async () => {
   await apply([...appExampleIn('02-app-with-volume.yaml', ns), ...appExampleIn('05-scale-to-zero.yaml', ns)]);

@@ -14,6 +14,7 @@ import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { settled } from '../support/operator.js';
 import { appExampleIn, condition, latestDeployment, readyNow, revisionDeployments, startAppOperator, waitForApp } from './support.js';
+import { testApp } from '../support/fixtures.js';
 
 let client: Client;
 let ns: string;
@@ -40,9 +41,7 @@ const latest = async (name: string) => (await latestDeployment(client, ns, name)
 const envOf = async (name: string) => (await latest(name)).spec.template.spec.containers[0]!.env as { name: string; value?: string; valueFrom?: unknown }[];
 const appPods = async (name: string) =>
   (await client.list<Pod>(Pods, { namespace: ns, labelSelector: `stratus.dev/app=${name}` })).items.filter((p) => !p.metadata.deletionTimestamp);
-function app(name: string, spec: Partial<App['spec']>): App {
-  return { apiVersion: 'stratus.dev/v1alpha1', kind: 'App', metadata: { name, namespace: ns }, spec: { image: 'ghcr.io/stratus-examples/tiny:1.0', ...spec } as App['spec'] };
-}
+const app = (name: string, spec: Partial<App['spec']>) => testApp(ns, name, spec);
 
 it('waits for a VM that is not ready, creating no pods, then starts the tenant web App with the database address', async () => {
   const stack = appExampleIn('03-tenant-stack.yaml', ns);

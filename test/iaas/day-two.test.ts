@@ -21,6 +21,7 @@ import { packageRoot } from '../../pkg/util/package-root.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { runHealthScript } from '../deploy/lua.js';
 import { settled, startTestOperator } from '../support/operator.js';
+import { testVm } from '../support/fixtures.js';
 
 let client: Client;
 let ns: string;
@@ -64,14 +65,7 @@ const vmiOf = (name: string) => client.get<VirtualMachineInstance>(KubeVirtVirtu
 const ready = (v: VirtualMachine) => findCondition(v.status?.conditions, 'Ready')?.status === 'True' && v.status?.observedGeneration === v.metadata.generation;
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
-function vm(name: string, spec: Partial<VirtualMachine['spec']>): VirtualMachine {
-  return {
-    apiVersion: 'stratus.dev/v1alpha1',
-    kind: 'VirtualMachine',
-    metadata: { name, namespace: ns },
-    spec: { rootDisk: { image: 'quay.io/containerdisks/fedora:41' }, ...spec } as VirtualMachine['spec'],
-  };
-}
+const vm = (name: string, spec: Partial<VirtualMachine['spec']>) => testVm(ns, name, spec);
 
 async function readyVm(name: string, what = `${name} Ready`): Promise<VirtualMachine> {
   return eventually(async () => {

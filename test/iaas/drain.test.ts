@@ -19,6 +19,7 @@ import type { Client } from '../../pkg/runtime/client/client.js';
 import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { startTestOperator } from '../support/operator.js';
+import { testVm } from '../support/fixtures.js';
 
 let client: Client;
 let ns: string;
@@ -42,15 +43,8 @@ const get = (name: string) => client.get<VirtualMachine>(VirtualMachines, ns, na
 const ready = (v: VirtualMachine) => findCondition(v.status?.conditions, 'Ready')?.status === 'True' && v.status?.observedGeneration === v.metadata.generation;
 const vmisOf = async (vm: string) => (await client.list<VirtualMachineInstance>(KubeVirtVirtualMachineInstances, { namespace: ns, labelSelector: `stratus.dev/virtualmachine=${vm}` })).items;
 
-function vm(name: string, spec: Partial<VirtualMachine['spec']>): VirtualMachine {
-  return {
-    apiVersion: 'stratus.dev/v1alpha1',
-    kind: 'VirtualMachine',
-    metadata: { name, namespace: ns, labels: { 'drain-test': ns } },
-    // Started on the node to drain, then free to go anywhere (a node selector is a live update).
-    spec: { rootDisk: { image: 'quay.io/containerdisks/fedora:41' }, nodeSelector: { 'kubernetes.io/hostname': node }, ...spec } as VirtualMachine['spec'],
-  };
-}
+// Started on the node to drain, then free to go anywhere (a node selector is a live update).
+const vm = (name: string, spec: Partial<VirtualMachine['spec']>) => testVm(ns, name, { nodeSelector: { 'kubernetes.io/hostname': node }, ...spec }, { 'drain-test': ns });
 
 /** Creates the VMs on the node to drain, and lets them leave it. */
 async function onTheNode(vms: VirtualMachine[]): Promise<void> {

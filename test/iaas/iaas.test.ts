@@ -19,6 +19,7 @@ import { findCondition } from '../../pkg/runtime/conditions/conditions.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
 import { createNamespace, deleteNamespace, eventually, kubectl, testClient } from '../support/kube.js';
 import { exampleIn, settled, startTestOperator } from '../support/operator.js';
+import { testVm } from '../support/fixtures.js';
 
 let client: Client;
 let ns: string;
@@ -42,14 +43,7 @@ const apply = async (objects: unknown[]) => {
 const get = <T>(type: typeof VirtualMachines, name: string) => client.get(type, ns, name) as Promise<T>;
 const ready = (o: { status?: { conditions?: { type: string; status: string }[] } }) => findCondition(o.status?.conditions as never, 'Ready')?.status === 'True';
 
-function vm(name: string, spec: Partial<VirtualMachine['spec']>): VirtualMachine {
-  return {
-    apiVersion: 'stratus.dev/v1alpha1',
-    kind: 'VirtualMachine',
-    metadata: { name, namespace: ns },
-    spec: { rootDisk: { image: 'quay.io/containerdisks/fedora:41' }, ...spec } as VirtualMachine['spec'],
-  };
-}
+const vm = (name: string, spec: Partial<VirtualMachine['spec']>) => testVm(ns, name, spec);
 
 it('makes the VM example Ready with its disk, network and fixed address in KubeVirt', async () => {
   await apply(exampleIn('01-vm-with-volume.yaml', ns));
