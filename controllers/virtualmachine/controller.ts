@@ -2,7 +2,7 @@
 import { DiskImages, IPAllocations, Networks, Restores, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { Restore, VirtualMachine } from '../../pkg/api/types.generated.js';
 import type { Pod } from '../../pkg/kube/core-types.js';
-import { Pods, Secrets, Services } from '../../pkg/kube/resources.js';
+import { PersistentVolumeClaims, Pods, Secrets, Services } from '../../pkg/kube/resources.js';
 import {
   KubeVirtVirtualMachineInstances,
   KubeVirtVirtualMachines,
@@ -31,7 +31,8 @@ const byVmLabel = enqueueMapped((o: KubeObject) => {
   return vm ? [`${o.metadata.namespace}/${vm}`] : [];
 });
 
-export function virtualMachineController(mgr: Manager, allocator: IpAllocator, workers = 4): Controller {
+/** Many workers, for the reason the Volume controller has them (volume/controller.ts). */
+export function virtualMachineController(mgr: Manager, allocator: IpAllocator, workers = 16): Controller {
   registerReferenceIndexes(mgr);
   const controller = new Controller({
     name: 'virtualmachine',
@@ -70,6 +71,9 @@ export function virtualMachineController(mgr: Manager, allocator: IpAllocator, w
   // A Volume or Network becoming ready (or appearing) lets its VMs go on.
   const users = (index: string) => enqueueMapped((o: KubeObject) => vms.indexer.byIndex(index, keyOf(o)).map(keyOf));
   controller.watch(mgr.cache.informer(Volumes), users(volumeIndex));
+  // So does a Volume's claim appearing, before the Volume reports it (resolve.ts); the claim has the Volume's name.
+  const ofVolume = (e: { obj: KubeObject }) => !!e.obj.metadata.ownerReferences?.some((r) => r.controller && r.kind === 'Volume' && r.apiVersion.startsWith('stratus.dev/'));
+  controller.watch(mgr.cache.informer(PersistentVolumeClaims), users(volumeIndex), ofVolume);
   controller.watch(mgr.cache.informer(Networks), users(networkIndex));
   controller.watch(mgr.cache.informer(DiskImages), users(diskImageIndex));
   // A Restore in place holds its VM stopped while it stops and restores it.

@@ -16,7 +16,12 @@ import { registerSnapshotIndexes, snapshotIndex } from '../shared/snapshot-users
 import { registerReferenceIndexes } from '../shared/indexes.js';
 import { VolumeReconciler } from './reconcile.js';
 
-export function volumeController(mgr: Manager, workers = 2): Controller {
+/**
+ * Like an App's, a Volume reconcile is a few API calls and little CPU, and
+ * Volumes come in bursts with their VMs: with 2 workers a burst of 1,000
+ * queued behind the finalizers, and its VMs behind the claims (bench/iaas.ts).
+ */
+export function volumeController(mgr: Manager, workers = 16): Controller {
   registerReferenceIndexes(mgr);
   const controller = new Controller({
     name: 'volume',

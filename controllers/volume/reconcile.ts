@@ -38,11 +38,12 @@ export class VolumeReconciler implements Reconciler {
 
   /** VirtualMachines and Apps in the namespace that name this Volume, running or not. */
   async reconcile(req: Request, ctx: ReconcileContext): Promise<Result | void> {
-    const volume = this.cache.get<Volume>(Volumes, req.namespace, req.name);
-    if (!volume) return;
-    const users = usersOf(this.cache, volumeIndex, `${volume.metadata.namespace}/${volume.metadata.name}`);
-    if (volume.metadata.deletionTimestamp) return this.delete(volume, users, ctx);
-    if (await addFinalizer(this.client, Volumes, volume, volumeFinalizer)) return; // the update wakes us again
+    const cached = this.cache.get<Volume>(Volumes, req.namespace, req.name);
+    if (!cached) return;
+    const users = usersOf(this.cache, volumeIndex, `${cached.metadata.namespace}/${cached.metadata.name}`);
+    if (cached.metadata.deletionTimestamp) return this.delete(cached, users, ctx);
+    // Goes on with the object the patch returns: its claim is made in this same pass.
+    const volume = ((await addFinalizer(this.client, Volumes, cached, volumeFinalizer)) as Volume | undefined) ?? cached;
 
     const observation: VolumeObservation = { users, problems: [], deleting: false, now: this.now() };
     try {
