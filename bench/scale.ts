@@ -151,6 +151,11 @@ class StratusProcess {
     return [...(await this.writesBy()).values()].reduce((a, b) => a + b, 0);
   }
 
+  /** V8 heap in use, MB: what RSS holds beyond the process's fixed cost and the heap's slack. */
+  async heapUsedMb(): Promise<number> {
+    return ((await this.metrics()).find((m) => m.name === 'nodejs_heap_size_used_bytes')?.value ?? NaN) / 2 ** 20;
+  }
+
   /** Reconciles by controller, and whether every queue is empty with no worker busy. */
   async work(): Promise<{ reconciles: Map<string, number>; idle: boolean }> {
     const metrics = await this.metrics();
@@ -230,7 +235,7 @@ async function run(n: number): Promise<Figures> {
         await sleep(restS * 1000);
         const restWrites = (await stratus.writes()) - restBefore;
         report(`${n}: controller writes in ${restS} s at rest`, restWrites, 'writes');
-        report(`${n}: RSS of stratus run, at rest`, stratus.rss().now, 'MB');
+        report(`${n}: RSS of stratus run, at rest`, stratus.rss().now, 'MB', `V8 heap in use ${(await stratus.heapUsedMb()).toFixed(0)} MB`);
 
         // Restart: every object reconciled once (each controller's queue held all its objects), and what it wrote.
         await stratus.stop();

@@ -84,6 +84,8 @@ it('elects one leader among two stratus run replicas, which reconciles; the othe
 }, 90_000);
 
 it('reports health with stratus status, failing when something is Failed', async () => {
+  // News about a Ready Volume (its user) is written within 2 s.
+  await eventually(async () => (await client.get(Volumes, ns, 'data')).status?.['phase' as never] === 'InUse', 10_000, 'the Volume in use');
   const ok = await stratus('status', '--kubeconfig', kubeconfigPath(), '-n', ns);
   expect(ok.code).toBe(0);
   expect(ok.stdout).toMatch(/VirtualMachine\s+vm\s+Current/);

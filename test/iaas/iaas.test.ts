@@ -63,9 +63,9 @@ it('makes the VM example Ready with its disk, network and fixed address in KubeV
   const secret = await client.get<KubeObject & { data: Record<string, string> }>(Secrets, ns, 'web-1-cloud-init');
   expect(Buffer.from(secret.data.networkdata!, 'base64').toString()).toContain('192.168.50.10/24');
 
-  const status = (await get<VirtualMachine>(VirtualMachines, 'web-1')).status!;
-  expect(status).toMatchObject({ phase: 'Running', powerState: 'Running', serviceName: 'web-1' });
-  expect(status.ipAddresses).toContain('192.168.50.10');
+  // The guest reports its addresses as it boots; news about a Ready VM is written within 2 s.
+  await eventually(async () => (await get<VirtualMachine>(VirtualMachines, 'web-1')).status?.ipAddresses?.includes('192.168.50.10'), 10_000, "the VM's fixed address in its status");
+  expect((await get<VirtualMachine>(VirtualMachines, 'web-1')).status).toMatchObject({ phase: 'Running', powerState: 'Running', serviceName: 'web-1' });
   const alloc = await client.get<IPAllocation>(IPAllocations, ns, 'backend.192.168.50.10');
   expect(alloc.spec.owner).toMatchObject({ kind: 'VirtualMachine', name: 'web-1', interface: 'backend' });
   // The Network counts its addresses a moment later: allocations are gathered (controllers/network/controller.ts).
