@@ -151,9 +151,11 @@ class StratusProcess {
     return [...(await this.writesBy()).values()].reduce((a, b) => a + b, 0);
   }
 
-  /** V8 heap in use, MB: what RSS holds beyond the process's fixed cost and the heap's slack. */
-  async heapUsedMb(): Promise<number> {
-    return ((await this.metrics()).find((m) => m.name === 'nodejs_heap_size_used_bytes')?.value ?? NaN) / 2 ** 20;
+  /** Where the RSS goes, MB: the V8 heap in use and as reserved, and memory held outside it (buffers). */
+  async memory(): Promise<string> {
+    const metrics = await this.metrics();
+    const mb = (name: string) => ((metrics.find((m) => m.name === name)?.value ?? NaN) / 2 ** 20).toFixed(0);
+    return `V8 heap ${mb('nodejs_heap_size_used_bytes')} MB in use of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB`;
   }
 
   /** Reconciles by controller, and whether every queue is empty with no worker busy. */
@@ -235,7 +237,7 @@ async function run(n: number): Promise<Figures> {
         await sleep(restS * 1000);
         const restWrites = (await stratus.writes()) - restBefore;
         report(`${n}: controller writes in ${restS} s at rest`, restWrites, 'writes');
-        report(`${n}: RSS of stratus run, at rest`, stratus.rss().now, 'MB', `V8 heap in use ${(await stratus.heapUsedMb()).toFixed(0)} MB`);
+        report(`${n}: RSS of stratus run, at rest`, stratus.rss().now, 'MB', await stratus.memory());
 
         // Restart: every object reconciled once (each controller's queue held all its objects), and what it wrote.
         await stratus.stop();
