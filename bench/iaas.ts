@@ -178,8 +178,9 @@ else {
       const kc = plane.kubeConfig();
       const client = new Client(new RestClient(kc), 'bench');
       await installStratusCrds(client);
-      // A launcher pod requests ~1.2Gi: big nodes, so the 500-pod cap is the limit, not memory.
-      const sims = await startSimulators(kc, { logger: createLogger({ level: 'error', format: 'text' }), kubelet: { nodes: Math.ceil((2 * count) / 400) + 1, nodeCpu: '128', nodeMemory: '512Gi' } });
+      // Each VM has a launcher pod and, for its data disk (a hotplug volume), an attachment pod; a launcher pod
+      // requests ~1.2Gi: big nodes, so the 500-pod cap is the limit, not memory.
+      const sims = await startSimulators(kc, { logger: createLogger({ level: 'error', format: 'text' }), kubelet: { nodes: Math.ceil((4 * count) / 400) + 1, nodeCpu: '128', nodeMemory: '512Gi' } });
       const rate = await rawWriteRate(client);
       report('apiserver: raw write rate', rate, 'writes/s', `ConfigMap creates, concurrency ${concurrency}`);
 

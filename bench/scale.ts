@@ -207,7 +207,8 @@ async function run(n: number): Promise<Figures> {
       const client = new Client(new RestClient(kc), 'bench');
       await installStratusCrds(client);
       const namespaces = Math.ceil(n / perNamespace);
-      const pods = namespaces * (10 + 35);
+      // Per namespace: 10 running VMs, each with a launcher pod and its data disk's attachment pod, and 35 App pods.
+      const pods = namespaces * (2 * 10 + 35);
       const sims = await startSimulators(kc, { logger: createLogger({ level: 'error', format: 'text' }), kubelet: { nodes: Math.ceil(pods / 400) + 1, nodeCpu: '256', nodeMemory: '1024Gi' } });
       const stratus = new StratusProcess(plane.adminKubeconfigPath);
       await stratus.start();
