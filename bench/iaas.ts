@@ -121,6 +121,7 @@ async function runControllers(kubeconfig: string): Promise<void> {
         parentPort!.postMessage({ writes: out });
       });
     }
+    if (m === 'idle') parentPort!.postMessage({ idle: operator.manager.idle });
     if (m === 'stop') void operator.stop().then(() => parentPort!.close());
   });
   parentPort!.postMessage({ ready: true });
@@ -152,6 +153,16 @@ class ControllerThread {
     const answer = this.next<{ writes?: Writes }>((m) => m.writes !== undefined);
     this.worker.postMessage('writes');
     return (await answer).writes!;
+  }
+
+  /** Resolves once no controller has work in hand (held status writes included). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const answer = this.next<{ idle?: boolean }>((m) => m.idle !== undefined);
+      this.worker.postMessage('idle');
+      if ((await answer).idle) return;
+      await sleep(500);
+    }
   }
 
   async stop(): Promise<void> {
@@ -222,7 +233,8 @@ else {
       const stratusMs = (await stratusVms) - started;
       const ranMs = performance.now() - started;
       const apiserverDuring = (await apiserverWrites(client)) - apiserverBefore;
-      const writes = since(await controllers.writes(), writesBefore);
+      const writesAtReady = await controllers.writes();
+      const writes = since(writesAtReady, writesBefore);
       watches.abort();
 
       report('applied: both sides', applied - started, 'ms');
@@ -238,9 +250,10 @@ else {
       report('apiserver: writes while converging', apiserverDuring, 'writes', 'controllers, simulators and the bench');
       report('apiserver: those writes at the raw rate', (apiserverDuring / rate) * 1000, 'ms', `converging took ${(ranMs / 1000).toFixed(0)} s: ${((apiserverDuring / rate) * 1000 / ranMs * 100).toFixed(0)} % of the time`);
 
-      // At rest: nothing more to write.
-      await sleep(3000);
+      // What the controllers still had in hand when the last VM was Ready (news held to be coalesced), then at rest: nothing more to write.
+      await controllers.idle();
       const rest = await controllers.writes();
+      report('stratus: controller writes after all Ready, until idle', sum(since(rest, writesAtReady)), 'writes', 'news about Ready objects, held up to 2 s');
       await sleep(10_000);
       report('stratus: controller writes in 10 s at rest', sum(since(await controllers.writes(), rest)), 'writes');
 
