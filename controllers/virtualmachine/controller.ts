@@ -16,6 +16,7 @@ import { Controller } from '../../pkg/runtime/controller/controller.js';
 import { enqueueMapped, enqueueObject, enqueueOwner } from '../../pkg/runtime/handler/handlers.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
 import { keyOf, type KubeObject } from '../../pkg/meta/object.js';
+import { parseApiVersion } from '../../pkg/meta/resource.js';
 import { specOrMetadataChanged, type Predicate } from '../../pkg/runtime/predicate/predicates.js';
 import type { IpAllocator } from '../ipam/allocator.js';
 import { leaseChanged } from '../ipam/pools.js';
@@ -71,9 +72,12 @@ export function virtualMachineController(mgr: Manager, allocator: IpAllocator, w
   // A Volume or Network becoming ready (or appearing) lets its VMs go on.
   const users = (index: string) => enqueueMapped((o: KubeObject) => vms.indexer.byIndex(index, keyOf(o)).map(keyOf));
   controller.watch(mgr.cache.informer(Volumes), users(volumeIndex));
-  // So does a Volume's claim appearing, before the Volume reports it (resolve.ts); the claim has the Volume's name.
-  const ofVolume = (e: { obj: KubeObject }) => !!e.obj.metadata.ownerReferences?.some((r) => r.controller && r.kind === 'Volume' && r.apiVersion.startsWith('stratus.dev/'));
-  controller.watch(mgr.cache.informer(PersistentVolumeClaims), users(volumeIndex), ofVolume);
+  // So does a Volume's claim appearing, before the Volume reports it (resolve.ts): the users of the Volume that controls it.
+  const usersOfClaimsVolume = enqueueMapped((claim: KubeObject) => {
+    const volume = claim.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Volume' && parseApiVersion(r.apiVersion).group === 'stratus.dev');
+    return volume ? vms.indexer.byIndex(volumeIndex, `${claim.metadata.namespace}/${volume.name}`).map(keyOf) : [];
+  });
+  controller.watch(mgr.cache.informer(PersistentVolumeClaims), usersOfClaimsVolume);
   controller.watch(mgr.cache.informer(Networks), users(networkIndex));
   controller.watch(mgr.cache.informer(DiskImages), users(diskImageIndex));
   // A Restore in place holds its VM stopped while it stops and restores it.
