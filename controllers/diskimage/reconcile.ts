@@ -9,6 +9,7 @@ import { PersistentVolumeClaims } from '../../pkg/kube/resources.js';
 import { DataSources, DataVolumes, type DataVolume } from '../../pkg/contracts/cdi/index.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
+import { diskImageFinalizer } from '../../pkg/api/finalizers.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
 import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
 import { conditionTime } from '../../pkg/runtime/conditions/conditions.js';
@@ -22,8 +23,6 @@ import { clonesOf } from './clones.js';
 import { desiredDataSource, desiredImport, revisionName } from './desired.js';
 import { planRevisions, revisionsOf, type Revision } from './revisions.js';
 import { diskImageStatus } from './status.js';
-
-export const diskImageFinalizer = 'stratus.dev/diskimage-protection';
 
 export class DiskImageReconciler implements Reconciler {
   constructor(

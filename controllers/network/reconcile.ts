@@ -9,6 +9,7 @@ import { NetworkPolicies } from '../../pkg/kube/resources.js';
 import { MultiNetworkPolicies, NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
+import { networkFinalizer } from '../../pkg/api/finalizers.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
 import { SettlingStatusWriter } from '../../pkg/runtime/client/status-writer.js';
 import type { Reconciler, Request, Result } from '../../pkg/runtime/controller/types.js';
@@ -23,8 +24,6 @@ import { desiredMultiNetworkPolicy, desiredNetworkPolicy, hasRules, peerNetworks
 import { chooseSegment } from './segment.js';
 import type { SegmentAllocator } from './segments.js';
 import { networkStatus, type NetworkObservation } from './status.js';
-
-export const networkFinalizer = 'stratus.dev/network-protection';
 
 export class NetworkReconciler implements Reconciler {
   private readonly statuses: SettlingStatusWriter;

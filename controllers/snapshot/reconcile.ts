@@ -22,6 +22,7 @@ import {
 } from '../../pkg/contracts/kubevirt/index.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
+import { snapshotFinalizer } from '../../pkg/api/finalizers.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
 import { writeStatus } from '../../pkg/runtime/client/status-writer.js';
 import { isTrue } from '../../pkg/runtime/conditions/conditions.js';
@@ -35,8 +36,6 @@ import { snapshotUsers } from '../shared/snapshot-users.js';
 import { desiredVmSnapshot, desiredVolumeSnapshot } from './desired.js';
 import { recordOf } from './source-record.js';
 import { snapshotStatus, type SnapshotObservation } from './status.js';
-
-export const snapshotFinalizer = 'stratus.dev/snapshot-protection';
 
 export class SnapshotReconciler implements Reconciler {
   constructor(

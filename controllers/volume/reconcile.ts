@@ -9,6 +9,7 @@ import { PersistentVolumeClaims, StorageClasses } from '../../pkg/kube/resources
 import { DataVolumes, type DataVolume } from '../../pkg/contracts/cdi/index.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
+import { volumeFinalizer } from '../../pkg/api/finalizers.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../../pkg/runtime/client/finalizers.js';
 import { SettlingStatusWriter } from '../../pkg/runtime/client/status-writer.js';
 import type { ReconcileContext, Reconciler, Request, Result } from '../../pkg/runtime/controller/types.js';
@@ -21,8 +22,6 @@ import { claimGrowth, claimName, desiredClaim, desiredDataVolume, importsData, t
 import { restoredClaimOf, restoringVolume } from './restoring.js';
 import { diskImageSource, snapshotSource } from './sources.js';
 import { volumeStatus, type VolumeObservation } from './status.js';
-
-export const volumeFinalizer = 'stratus.dev/volume-protection';
 
 export class VolumeReconciler implements Reconciler {
   private readonly statuses: SettlingStatusWriter;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { packageRoot } from '../util/package-root.js';
 import { admissionPolicies } from './admission/index.js';
+import { finalizerPolicies } from './admission/finalizer-policies.js';
 import { crdName, customResourceDefinition } from './crd.js';
 import { kinds } from './schema/index.js';
 import { typescriptTypes } from './typescript.js';
@@ -37,6 +38,10 @@ export function generatedFiles(): Map<string, string> {
     files.set(`crds/admission/${file}.yaml`, yaml);
     files.set(`deploy/crds/admission/${file}.yaml`, yaml);
   }
+  // Kubernetes 1.36 or later only: an opt-in component of deploy/, installed by `stratus install` where served.
+  const finalizers = header + finalizerPolicies().map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+  files.set('crds/admission/mutating/finalizers.yaml', finalizers);
+  files.set('deploy/components/admission-finalizers/finalizers.yaml', finalizers);
   files.set('pkg/api/types.generated.ts', typescriptTypes(kinds));
   // Argo CD wants one health script per kind; the kinds that report plain kstatus share one.
   const health = readFileSync(join(packageRoot(), 'pkg', 'api', 'argocd-health.lua'), 'utf8');

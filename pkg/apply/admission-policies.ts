@@ -1,10 +1,12 @@
 // Applies ValidatingAdmissionPolicies and their bindings, then waits until
 // the apiserver has type-checked every policy (its status), failing on any
 // warning: a policy that does not compile would refuse every request.
+// MutatingAdmissionPolicies are applied where the cluster serves them.
+import { isNotFound } from '../runtime/client/api-error.js';
 import type { Client } from '../runtime/client/client.js';
 import type { KubeObject } from '../meta/object.js';
 import { sleep } from '../util/sleep.js';
-import { ValidatingAdmissionPolicies, ValidatingAdmissionPolicyBindings } from '../kube/resources.js';
+import { MutatingAdmissionPolicies, MutatingAdmissionPolicyBindings, ValidatingAdmissionPolicies, ValidatingAdmissionPolicyBindings } from '../kube/resources.js';
 
 const typeOf = (o: KubeObject) => (o.kind === 'ValidatingAdmissionPolicy' ? ValidatingAdmissionPolicies : ValidatingAdmissionPolicyBindings);
 
@@ -23,5 +25,19 @@ export async function installAdmissionPolicies(client: Client, objects: KubeObje
       if (Date.now() > deadline) throw new Error(`admission policy ${policy.metadata.name} not checked by the apiserver after ${timeoutMs / 1000}s`);
       await sleep(100);
     }
+  }
+}
+
+/**
+ * Applies MutatingAdmissionPolicies and their bindings. A cluster before
+ * Kubernetes 1.36 does not serve them (404): nothing is applied, and what
+ * they would do is left to the controllers. They have no status to wait for.
+ */
+export async function installMutatingPolicies(client: Client, objects: KubeObject[]): Promise<void> {
+  const typeOf = (o: KubeObject) => (o.kind === 'MutatingAdmissionPolicy' ? MutatingAdmissionPolicies : MutatingAdmissionPolicyBindings);
+  try {
+    await Promise.all(objects.map((o) => client.apply(typeOf(o), o, { force: true })));
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
   }
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { stratusAdmissionPolicies, stratusCrds } from '../api/install.js';
+import { stratusAdmissionPolicies, stratusCrds, stratusMutatingPolicies } from '../api/install.js';
 import { parseManifests } from '../api/manifests.js';
 import { applyObject, applyOrder, resolve } from '../apply/apply.js';
 import { waitForCrdsEstablished } from '../apply/crds.js';
@@ -11,7 +11,7 @@ import { CustomResourceDefinitions } from '../kube/resources.js';
 import { isNotFound, type ApiError } from '../runtime/client/api-error.js';
 import { Client } from '../runtime/client/client.js';
 import { RestClient } from '../runtime/client/rest-client.js';
-import { RestMapper } from '../runtime/client/rest-mapper.js';
+import { NoKindMatchError, RestMapper } from '../runtime/client/rest-mapper.js';
 import type { KubeObject } from '../meta/object.js';
 import { packageRoot } from '../util/package-root.js';
 import { ExitCode, parseFlags, UsageError, type Command } from './command.js';
@@ -33,7 +33,8 @@ const installUsage = `Usage: stratus install [flags]
 
 Installs (or updates) the Stratus CRDs on the cluster, waits until they
 are Established, and installs Stratus's admission policies (which check a
-requester's own permissions for every object a Stratus object names). With --with-operator, also the operator from deploy/
+requester's own permissions for every object a Stratus object names; on
+Kubernetes 1.36 or later also those that put finalizers on new objects). With --with-operator, also the operator from deploy/
 (Namespace stratus-system, RBAC, a 2-replica Deployment with leader election).
 
 Flags:
@@ -73,6 +74,15 @@ export const installCommand: Command = {
       for (const obj of stratusAdmissionPolicies()) {
         const { type } = await applyObject(client, mapper, obj, { fieldManager, force: true, dryRun });
         process.stdout.write(`${type.resource}/${obj.metadata.name} ${dryRun ? 'checked (dry run)' : 'applied'}\n`);
+      }
+      try {
+        for (const obj of stratusMutatingPolicies()) {
+          const { type } = await applyObject(client, mapper, obj, { fieldManager, force: true, dryRun });
+          process.stdout.write(`${type.resource}/${obj.metadata.name} ${dryRun ? 'checked (dry run)' : 'applied'}\n`);
+        }
+      } catch (err) {
+        if (!(err instanceof NoKindMatchError)) throw err;
+        process.stdout.write('mutatingadmissionpolicies not served (Kubernetes before 1.36): skipped; the controllers add the finalizers themselves\n');
       }
       if (values['with-operator']) {
         const manifests = applyOrder(operatorManifests());
@@ -133,10 +143,14 @@ export const uninstallCommand: Command = {
     };
     try {
       if (!values['keep-crds']) {
-        for (const obj of stratusAdmissionPolicies()) {
-          const { object, type } = await resolve(mapper, obj);
-          await client.delete(type, undefined, object.metadata.name!).catch(gone);
-          process.stdout.write(`${type.resource}/${obj.metadata.name} deleted\n`);
+        for (const obj of [...stratusAdmissionPolicies(), ...stratusMutatingPolicies()]) {
+          const mapped = await resolve(mapper, obj).catch((err: unknown) => {
+            if (err instanceof NoKindMatchError) return undefined; // not served: nothing was installed
+            throw err;
+          });
+          if (!mapped) continue;
+          await client.delete(mapped.type, undefined, mapped.object.metadata.name!).catch(gone);
+          process.stdout.write(`${mapped.type.resource}/${obj.metadata.name} deleted\n`);
         }
         for (const crd of stratusCrds()) {
           await client.delete(CustomResourceDefinitions, undefined, crd.metadata.name!).catch(gone);

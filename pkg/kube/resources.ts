@@ -28,6 +28,8 @@ export const CustomResourceDefinitions = t(
   'CustomResourceDefinition',
   false,
 );
+export const MutatingAdmissionPolicies = t('admissionregistration.k8s.io', 'v1', 'mutatingadmissionpolicies', 'MutatingAdmissionPolicy', false);
+export const MutatingAdmissionPolicyBindings = t('admissionregistration.k8s.io', 'v1', 'mutatingadmissionpolicybindings', 'MutatingAdmissionPolicyBinding', false);
 export const ValidatingAdmissionPolicies = t('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicies', 'ValidatingAdmissionPolicy', false);
 export const ValidatingAdmissionPolicyBindings = t('admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicybindings', 'ValidatingAdmissionPolicyBinding', false);
 export const MutatingWebhookConfigurations = t('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false);

@@ -59,6 +59,8 @@ it('checks the CRDs and the operator against the apiserver with install --dry-ru
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('deployments/stratus-controllers checked (dry run)');
+    // The plane is Kubernetes 1.36: the finalizer policies are served, so they are checked too.
+    expect(r.stdout).toContain('mutatingadmissionpolicies/stratus.dev-volumes-finalizer checked (dry run)');
   } finally {
     if (!existed) await client.delete(Namespaces, undefined, 'stratus-system');
   }

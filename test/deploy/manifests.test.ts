@@ -6,11 +6,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { compile, execute } from '../../pkg/api/validation/cel/environment.js';
-import { stratusAdmissionPolicies } from '../../pkg/api/install.js';
+import { stratusAdmissionPolicies, stratusMutatingPolicies } from '../../pkg/api/install.js';
 import { stratusKinds } from '../../pkg/api/resources.js';
 import type { KubeObject } from '../../pkg/meta/object.js';
 import { packageRoot } from '../../pkg/util/package-root.js';
-import { deployDir, renderDeploy } from './render.js';
+import { deployDir, renderDeploy, renderKustomization } from './render.js';
 
 const root = packageRoot();
 const read = (...path: string[]) => readFileSync(join(root, ...path), 'utf8');
@@ -31,6 +31,16 @@ describe('deploy/crds', () => {
     expect(crds.map((c) => c.metadata.name).sort()).toEqual(stratusKinds.map((t) => `${t.resource}.${t.group}`).sort());
     const policies = rendered.filter((o) => o.kind?.startsWith('ValidatingAdmissionPolicy'));
     expect(policies.map((p) => `${p.kind}/${p.metadata.name}`).sort()).toEqual(stratusAdmissionPolicies().map((p) => `${p.kind}/${p.metadata.name}`).sort());
+    // The base serves clusters from 1.30: MutatingAdmissionPolicies (1.36) are the opt-in component below.
+    expect(rendered.filter((o) => o.kind?.startsWith('MutatingAdmissionPolicy'))).toEqual([]);
+  });
+
+  it('has the finalizer policies for Kubernetes 1.36 in components/admission-finalizers, for every kind with a finalizer', async () => {
+    const rendered = await renderKustomization(join(deployDir, 'components', 'admission-finalizers'));
+    const byName = (objects: KubeObject[]) => [...objects].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
+    expect(byName(rendered)).toEqual(byName(stratusMutatingPolicies()));
+    const policies = rendered.filter((o) => o.kind === 'MutatingAdmissionPolicy') as (KubeObject & { spec: { matchConstraints: { resourceRules: { resources: string[] }[] } } })[];
+    expect(policies.flatMap((p) => p.spec.matchConstraints.resourceRules.flatMap((r) => r.resources)).sort()).toEqual(['diskimages', 'networks', 'snapshots', 'volumes']);
   });
 });
 

@@ -388,6 +388,13 @@ describe('the rest of deploy/ against the API server', () => {
     expect(r.stdout).toContain('deployment.apps/stratus-controllers serverside-applied (server dry run)');
   });
 
+  it('passes server-side dry run with components/admission-finalizers (MutatingAdmissionPolicies, Kubernetes 1.36)', async () => {
+    const component = join(packageRoot(), 'deploy', 'components', 'admission-finalizers');
+    const r = await kubectl(['apply', '--server-side', '--dry-run=server', '--force-conflicts', `--field-manager=${fieldManager}`, '-k', component]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('mutatingadmissionpolicy.admissionregistration.k8s.io/stratus.dev-volumes-finalizer serverside-applied (server dry run)');
+  });
+
   it('would be warned about by Pod Security if the pod were not restricted (the check above is live)', async () => {
     const loose = {
       apiVersion: 'apps/v1',

@@ -14,16 +14,21 @@ export function kubectlBinary(): string {
   return process.env.STRATUS_TEST_KUBECTL ?? locateBinaries().kubectl;
 }
 
+/** The objects `kubectl kustomize DIR` renders. */
+export function renderKustomization(dir: string): Promise<KubeObject[]> {
+  return new Promise((resolve, reject) => {
+    execFile(kubectlBinary(), ['kustomize', dir], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`kubectl kustomize ${dir} failed: ${stderr || err.message}`));
+      resolve(parseAllDocuments(stdout).map((d) => d.toJS() as KubeObject));
+    });
+  });
+}
+
 let rendered: Promise<KubeObject[]> | undefined;
 
 /** The objects `kubectl kustomize deploy/` renders (once per test file). */
 export function renderDeploy(): Promise<KubeObject[]> {
-  rendered ??= new Promise((resolve, reject) => {
-    execFile(kubectlBinary(), ['kustomize', deployDir], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`kubectl kustomize deploy/ failed: ${stderr || err.message}`));
-      resolve(parseAllDocuments(stdout).map((d) => d.toJS() as KubeObject));
-    });
-  });
+  rendered ??= renderKustomization(deployDir);
   return rendered;
 }
 

@@ -1,7 +1,9 @@
 // The IaaS controllers on the real control plane with the simulators:
 // examples become Ready, power and restart work, Volumes in use are
-// protected, fixed addresses never double up, and steady state is silent.
+// protected, finalizers come from admission, fixed addresses never double
+// up, and steady state is silent.
 import { stringify } from 'yaml';
+import { networkFinalizer, volumeFinalizer } from '../../pkg/api/finalizers.js';
 import { IPAllocations, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { IPAllocation, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
 import { PersistentVolumeClaims, Secrets } from '../../pkg/kube/resources.js';
@@ -77,6 +79,25 @@ it('makes the VM example Ready with its disk, network and fixed address in KubeV
   expect(JSON.parse(vmNad.spec.config)).toMatchObject({ type: 'bridge', ipam: {} });
   const volume = await get<Volume>(Volumes, 'web-1-root');
   expect(volume.status).toMatchObject({ phase: 'InUse', usedBy: [{ kind: 'VirtualMachine', name: 'web-1' }], progress: '100.0%' });
+});
+
+it('has the finalizers put on at admission, and puts back one that is missing', async () => {
+  // kubectl applied the example: the MutatingAdmissionPolicies (crds/admission/mutating/) added the finalizers, so the controllers wrote none.
+  const byStratus = (o: KubeObject) => (o.metadata.managedFields as { manager: string; fieldsV1?: unknown }[]).filter((m) => m.manager === 'stratus' && JSON.stringify(m.fieldsV1).includes('f:finalizers'));
+  for (const [type, name, finalizer] of [[Volumes, 'web-1-root', volumeFinalizer], [Networks, 'backend', networkFinalizer]] as const) {
+    const o = await client.get(type, ns, name);
+    expect(o.metadata.finalizers).toContain(finalizer);
+    expect(byStratus(o)).toEqual([]);
+  }
+  // An object made before the policies, or on a cluster before Kubernetes 1.36, lacks it: the controller adds it.
+  const spare = await client.create(Volumes, { apiVersion: 'stratus.dev/v1alpha1', kind: 'Volume', metadata: { name: 'spare', namespace: ns }, spec: { size: '1Gi' } });
+  expect(spare.metadata.finalizers).toEqual([volumeFinalizer]);
+  await client.patch(Volumes, ns, 'spare', { json: [{ op: 'remove', path: '/metadata/finalizers' }] });
+  const restored = await eventually(async () => {
+    const v = await get<Volume>(Volumes, 'spare');
+    return v.metadata.finalizers?.includes(volumeFinalizer) ? v : undefined;
+  }, 30_000, 'the finalizer put back by the controller');
+  expect(byStratus(restored)).toHaveLength(1);
 });
 
 it('stops and starts with powerState, restarts once on restartRequestedAt, and lists pending changes', async () => {
