@@ -1,14 +1,14 @@
 // Runs the Stratus controllers on a manager until told to stop: shared by
 // `stratus run` and `stratus up`.
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import { registerControllers } from '../../controllers/index.js';
 import type { Clock } from '../../controllers/shared/clock.js';
 import { installStratusCrds } from '../api/install.js';
+import type { ClusterAccess } from '../runtime/client/rest-client.js';
 import { Manager } from '../runtime/manager/manager.js';
 
 export interface OperatorOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: ClusterAccess;
   logger: Logger;
   namespace?: string;
   workers?: number;

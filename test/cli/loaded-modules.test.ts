@@ -1,5 +1,7 @@
 // `stratus run` is the operator, and all the image ships: it loads no module
-// of the embedded plane (control plane, PKI, simulators) and no test support.
+// of the embedded plane (control plane, PKI, simulators) and no test support,
+// and, with a kubeconfig of certificates or tokens, not client-node (whose
+// generated API models cost about 65 MB: pkg/cli/kubeconfig.ts).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +36,7 @@ async function modulesOf(args: string[], running?: (log: () => string[]) => Prom
 
 const embedded = (modules: string[]) => modules.filter((m) => /\/dist\/pkg\/(simulators|controlplane)\/|@peculiar|\/dist\/test\/(?!support\/module-log)|test-support|test-fixtures/.test(m));
 
-it('stratus run loads no simulator, control-plane or PKI module, nor test support', async () => {
+it('stratus run loads no simulator, control-plane or PKI module, nor test support, nor client-node', async () => {
   const client = testClient();
   const ns = await createNamespace(client, 'modules');
   try {
@@ -44,6 +46,7 @@ it('stratus run loads no simulator, control-plane or PKI module, nor test suppor
     );
     expect(modules.some((m) => m.includes('/dist/pkg/runtime/manager/manager.js'))).toBe(true);
     expect(embedded(modules)).toEqual([]);
+    expect(modules.filter((m) => m.includes('/node_modules/@kubernetes/client-node/'))).toEqual([]);
   } finally {
     await deleteNamespace(client, ns);
     client.rest.close();

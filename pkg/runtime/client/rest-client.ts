@@ -1,5 +1,6 @@
-// A small REST client for the Kubernetes API on top of client-node's KubeConfig
-// (which handles kubeconfig files, in-cluster config and auth plugins).
+// A small REST client for the Kubernetes API, given a cluster's address and
+// credentials: client-node's KubeConfig, or Stratus's own reading of a
+// kubeconfig (pkg/cli/kubeconfig.ts).
 //
 // client-node's generated clients default PATCH to JSON-patch and its object
 // API to strategic merge (which custom resources reject with 415), and its
@@ -7,7 +8,6 @@
 // types, timeouts and streaming under our control.
 import { Agent, request, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiError, type StatusBody } from './api-error.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -86,14 +86,21 @@ export function encodeQuery(query: Query | undefined): string {
   return s ? `?${s}` : '';
 }
 
+/** What the client needs of a kubeconfig (client-node's KubeConfig has it). */
+export interface ClusterAccess {
+  getCurrentCluster(): { server: string } | null;
+  /** Puts the TLS material and the (possibly refreshed) auth headers on the options. */
+  applyToHTTPSOptions(options: HttpsRequestOptions): Promise<void>;
+}
+
 export class RestClient {
   readonly server: string;
-  private readonly kc: KubeConfig;
+  private readonly kc: ClusterAccess;
   private readonly options: RestClientOptions;
   private agent?: Agent | HttpAgent;
   private readonly secure: boolean;
 
-  constructor(kc: KubeConfig, options: RestClientOptions = {}) {
+  constructor(kc: ClusterAccess, options: RestClientOptions = {}) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     this.kc = kc;
@@ -102,13 +109,9 @@ export class RestClient {
     this.options = options;
   }
 
-  get kubeConfig(): KubeConfig {
-    return this.kc;
-  }
-
   /**
-   * client-node puts the credentials (TLS material and headers) on the
-   * options and a new Agent on every call; connections are only reused
+   * The credentials (TLS material and headers) come with every call, and
+   * client-node's a new Agent too; connections are only reused
    * through one keep-alive Agent, so the TLS material goes there, once, and
    * each request takes only the (possibly refreshed) headers.
    */

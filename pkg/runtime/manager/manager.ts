@@ -4,11 +4,10 @@
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import { Cache } from '../cache/cache.js';
 import { Client, defaultFieldManager } from '../client/client.js';
-import { RestClient } from '../client/rest-client.js';
+import { RestClient, type ClusterAccess } from '../client/rest-client.js';
 import type { Controller } from '../controller/controller.js';
 import { EventRecorder } from '../events/recorder.js';
 import { LeaderElector } from '../leaderelection/leader-elector.js';
@@ -25,7 +24,7 @@ export interface Runnable {
 }
 
 export interface ManagerOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: ClusterAccess;
   /** Watch and reconcile only this namespace. */
   namespace?: string;
   logger?: Logger;
