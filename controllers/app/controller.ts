@@ -1,7 +1,7 @@
 // The App controller: what it watches and how events become keys.
 import { Apps, IPAllocations, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { App } from '../../pkg/api/types.generated.js';
-import type { Pod } from '../../pkg/kube/core-types.js';
+import type { CachedPod } from '../shared/cached-pod.js';
 import { Deployments, Pods, Services } from '../../pkg/kube/resources.js';
 import { HTTPRoutes, ListenerSets } from '../../pkg/contracts/gateway/index.js';
 import { NetworkAttachmentDefinitions } from '../../pkg/contracts/multus/index.js';
@@ -56,13 +56,13 @@ export function appController(mgr: Manager, allocator: IpAllocator, settings: Se
   // that needs a human (a failing container, no node to run it: which tells
   // a stuck rollout from a slow one, at once), or when a container restarts
   // (a rollout halts on it).
-  const byAppLabel = enqueueMapped((o: KubeObject) => appOfPod(o as Pod));
-  const failing = (p: Pod) => !!podProblem([p]);
-  const restarts = (p: Pod) => (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
-  controller.watch(mgr.cache.informer<Pod>(Pods), byAppLabel, (e) => failing(e.obj) || (e.type === 'update' && (failing(e.old) || restarts(e.old) !== restarts(e.obj))));
+  const byAppLabel = enqueueMapped((o: KubeObject) => appOfPod(o as CachedPod));
+  const failing = (p: CachedPod) => !!podProblem([p]);
+  const restarts = (p: CachedPod) => (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
+  controller.watch(mgr.cache.informer<CachedPod>(Pods), byAppLabel, (e) => failing(e.obj) || (e.type === 'update' && (failing(e.old) || restarts(e.old) !== restarts(e.obj))));
   // An instance on a secondary Network that reports its address, or goes,
   // may let the App's address pool shrink.
-  controller.watch(mgr.cache.informer<Pod>(Pods), byAppLabel, leaseChanged);
+  controller.watch(mgr.cache.informer<CachedPod>(Pods), byAppLabel, leaseChanged);
   // A dependency, Volume or Network that becomes ready, changes its address
   // or appears lets its Apps go on. Apps are dependencies of Apps, too.
   const users = (o: KubeObject, kind: string, index?: string) => [

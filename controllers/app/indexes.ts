@@ -2,7 +2,7 @@
 // (dependsOn), and which pods belong to an App. Idempotent to register.
 import { Apps } from '../../pkg/api/resources.js';
 import type { App } from '../../pkg/api/types.generated.js';
-import type { Pod } from '../../pkg/kube/core-types.js';
+import type { CachedPod } from '../shared/cached-pod.js';
 import { Pods } from '../../pkg/kube/resources.js';
 import type { Manager } from '../../pkg/runtime/manager/manager.js';
 import { labelKeys } from '../shared/labels.js';
@@ -20,12 +20,12 @@ export function dependenciesOfApp(app: App): string[] {
   return [...new Set((app.spec.dependsOn ?? []).map((d) => dependencyKey(d.kind, app.metadata.namespace, d.name)))];
 }
 
-export function appOfPod(pod: Pod): string[] {
+export function appOfPod(pod: CachedPod): string[] {
   const app = pod.metadata.labels?.[labelKeys.app];
   return app ? [`${pod.metadata.namespace}/${app}`] : [];
 }
 
 export function registerAppIndexes(mgr: Manager): void {
   mgr.cache.informer<App>(Apps).addIndex(dependencyIndex, dependenciesOfApp);
-  mgr.cache.informer<Pod>(Pods).addIndex(appPodIndex, appOfPod);
+  mgr.cache.informer<CachedPod>(Pods).addIndex(appPodIndex, appOfPod);
 }

@@ -12,7 +12,8 @@ import { stuck, Stuck, waiting, Waiting } from '../shared/problems.js';
 import { Apps, Networks, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import { chosenGateway } from '../../pkg/api/settings.js';
 import type { App, Network, VirtualMachine, Volume } from '../../pkg/api/types.generated.js';
-import type { Deployment, Pod } from '../../pkg/kube/core-types.js';
+import type { Deployment } from '../../pkg/kube/core-types.js';
+import type { CachedPod } from '../shared/cached-pod.js';
 import { Deployments, Pods, Services } from '../../pkg/kube/resources.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
@@ -45,7 +46,7 @@ function interfacesPerNetwork(app: App): Map<string, number> {
 }
 
 /** Why a revision in a rollout counts as failing: a pod that needs a human, or a container that restarted. */
-function failureOf(pods: Pod[]): string | undefined {
+function failureOf(pods: CachedPod[]): string | undefined {
   const problem = podProblem(pods);
   if (problem) return `pod ${problem.pod}: ${problem.message}`;
   const restarted = pods.find((p) => (p.status?.containerStatuses ?? []).some((c) => c.restartCount > 0));
@@ -137,7 +138,7 @@ export class AppReconciler implements Reconciler {
         labels: childLabels('app', app.metadata.name!),
         networks: interfacesPerNetwork(app),
         instances: [...wanted.values()].reduce((a, b) => a + b, 0) + (o.legacy?.spec.replicas ?? 0),
-        pods: this.cache.byIndex<Pod>(Pods, appPodIndex, keyOf(app)),
+        pods: this.cache.byIndex<CachedPod>(Pods, appPodIndex, keyOf(app)),
       });
       if (pools.statuses.length) o.networks = pools.statuses;
       if (pools.shortage) o.problems.push(stuck(Stuck.AddressesExhausted, pools.shortage));
@@ -199,8 +200,8 @@ export class AppReconciler implements Reconciler {
   }
 
   /** The pods of each revision that are not terminating. */
-  private revisionPods(app: App): (revision: string) => Pod[] {
-    const pods = this.cache.byIndex<Pod>(Pods, appPodIndex, keyOf(app)).filter((p) => !p.metadata.deletionTimestamp);
+  private revisionPods(app: App): (revision: string) => CachedPod[] {
+    const pods = this.cache.byIndex<CachedPod>(Pods, appPodIndex, keyOf(app)).filter((p) => !p.metadata.deletionTimestamp);
     return (revision) => pods.filter((p) => p.metadata.labels?.[labelKeys.revision] === revision);
   }
 

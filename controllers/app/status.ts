@@ -5,7 +5,8 @@
 // ready, traffic is where spec.traffic says, and the Gateway accepted the
 // routes.
 import type { App, AppStatus, DependencyStatus, NetworkPoolStatus, RevisionStatus, RolloutStatus, TrafficStatus } from '../../pkg/api/types.generated.js';
-import type { Deployment, Pod } from '../../pkg/kube/core-types.js';
+import type { Deployment } from '../../pkg/kube/core-types.js';
+import type { CachedPod } from '../shared/cached-pod.js';
 import { summarize, type Summary } from '../../pkg/runtime/conditions/conditions.js';
 import { formatSelector } from '../../pkg/meta/labels.js';
 import { Stuck, Waiting, type Problem } from '../shared/problems.js';
@@ -22,7 +23,7 @@ export interface RevisionView {
   /** Instances it is given now. */
   replicas: number;
   /** Its pods that are not terminating. */
-  pods: Pod[];
+  pods: CachedPod[];
   /** Whether it has been ready. */
   ready: boolean;
 }
@@ -49,7 +50,7 @@ export interface AppObservation {
 }
 
 /** The first container of the pods stuck in a failing state, with its pod. */
-export function failingContainer(pods: Pod[]): { pod: string; reason: string; message: string } | undefined {
+export function failingContainer(pods: CachedPod[]): { pod: string; reason: string; message: string } | undefined {
   for (const pod of pods) {
     for (const c of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
       const waiting = c.state?.waiting;
@@ -62,7 +63,7 @@ export function failingContainer(pods: Pod[]): { pod: string; reason: string; me
 }
 
 /** The first pod the scheduler could not place, with its reason ("0/3 nodes are available: …"). */
-function unschedulablePod(pods: Pod[]): { pod: string; reason: string; message: string } | undefined {
+function unschedulablePod(pods: CachedPod[]): { pod: string; reason: string; message: string } | undefined {
   for (const pod of pods) {
     const c = pod.status?.conditions?.find((x) => x.type === 'PodScheduled');
     if (c?.status === 'False' && c.reason === 'Unschedulable') return { pod: pod.metadata.name!, reason: Stuck.Unschedulable, message: c.message || 'no node can run it' };
@@ -71,7 +72,7 @@ function unschedulablePod(pods: Pod[]): { pod: string; reason: string; message: 
 }
 
 /** A pod that needs a human: a failing container, or one no node can run. */
-export function podProblem(pods: Pod[]): { pod: string; reason: string; message: string } | undefined {
+export function podProblem(pods: CachedPod[]): { pod: string; reason: string; message: string } | undefined {
   return failingContainer(pods) ?? unschedulablePod(pods);
 }
 

@@ -5,7 +5,7 @@
 // an instance is still being given one, so an address is never in two hands.
 import { Networks } from '../../pkg/api/resources.js';
 import type { IPAllocation, Network, NetworkPoolStatus } from '../../pkg/api/types.generated.js';
-import type { Pod } from '../../pkg/kube/core-types.js';
+import type { CachedPod } from '../shared/cached-pod.js';
 import { NetworkAttachmentDefinitions, networksAnnotation, networkStatusAnnotation, parseNetworks, reportedNetworks } from '../../pkg/contracts/multus/index.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
@@ -28,7 +28,7 @@ export interface PoolOwner {
   networks: Map<string, number>;
   instances: number;
   /** Its instances' pods (terminating ones included: they hold their addresses until gone). */
-  pods: Pod[];
+  pods: CachedPod[];
 }
 
 export interface Pools {
@@ -42,12 +42,12 @@ export interface Pools {
 }
 
 /** A pod event that may let a pool shrink: an attached pod reporting its addresses, or going. */
-export const leaseChanged: Predicate<Pod> = (e) =>
+export const leaseChanged: Predicate<CachedPod> = (e) =>
   !!e.obj.metadata.annotations?.[networksAnnotation] &&
   (e.type === 'delete' || (e.type === 'update' && e.old.metadata.annotations?.[networkStatusAnnotation] !== e.obj.metadata.annotations?.[networkStatusAnnotation]));
 
 /** What instances report: addresses by "<nad namespace/name>|<ip>", and whether one is still being attached. */
-export function instanceAddresses(pods: Pod[]): { held: Set<string>; attaching: boolean } {
+export function instanceAddresses(pods: CachedPod[]): { held: Set<string>; attaching: boolean } {
   const held = new Set<string>();
   let attaching = false;
   for (const pod of pods) {

@@ -1,7 +1,7 @@
 // Maps a Scaler, its target and the fetched metric values onto the
 // algorithm's input (pure).
 import type { Scaler, MetricSpec as SpecMetric } from '../../pkg/api/types.generated.js';
-import type { Pod } from '../../pkg/kube/core-types.js';
+import type { CachedPod } from '../shared/cached-pod.js';
 import type { MetricSpec, MetricValue, PodInfo, ScalerHistory, ScalerInput } from './algorithm/index.js';
 
 const defaultVmWarmupSeconds = 120;
@@ -12,7 +12,7 @@ export function warmupMs(scaler: Scaler): number {
   return s * 1000;
 }
 
-export function podInfo(pod: Pod): PodInfo {
+export function podInfo(pod: CachedPod): PodInfo {
   const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
   const info: PodInfo = {
     name: pod.metadata.name!,
@@ -63,7 +63,7 @@ export function scalerInput(
   replicas: number,
   statusReplicas: number,
   selector: string | undefined,
-  pods: Pod[],
+  pods: CachedPod[],
   values: MetricValue[],
   now: number,
 ): ScalerInput {

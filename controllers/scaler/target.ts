@@ -2,7 +2,7 @@
 // the replicas and the selector of its pods.
 import { stuck, Stuck, waiting, Waiting, type Problem } from '../shared/problems.js';
 import type { Scaler } from '../../pkg/api/types.generated.js';
-import type { Pod } from '../../pkg/kube/core-types.js';
+import type { CachedPod } from '../shared/cached-pod.js';
 import { Pods } from '../../pkg/kube/resources.js';
 import { isNotFound } from '../../pkg/runtime/client/api-error.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
@@ -12,7 +12,7 @@ import { NoKindMatchError, type MappedResource, type RestMapper } from '../../pk
 export interface Target {
   type: MappedResource;
   scale: Scale;
-  pods: Pod[];
+  pods: CachedPod[];
 }
 
 export type TargetResult = { target: Target } | { problem: Problem };
@@ -36,6 +36,6 @@ export async function resolveTarget(scaler: Scaler, mapper: RestMapper, client: 
     throw err;
   }
   const selector = scale.status.selector;
-  const pods = selector ? cache.list<Pod>(Pods, { namespace: ns, labelSelector: selector }) : [];
+  const pods = selector ? cache.list<CachedPod>(Pods, { namespace: ns, labelSelector: selector }) : [];
   return { target: { type, scale, pods } };
 }

@@ -1,7 +1,7 @@
 // The VirtualMachine controller: what it watches and how events become keys.
 import { DiskImages, IPAllocations, Networks, Restores, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { Restore, VirtualMachine } from '../../pkg/api/types.generated.js';
-import type { Pod } from '../../pkg/kube/core-types.js';
+import type { CachedPod } from '../shared/cached-pod.js';
 import { PersistentVolumeClaims, Pods, Secrets, Services } from '../../pkg/kube/resources.js';
 import {
   KubeVirtVirtualMachineInstances,
@@ -68,7 +68,7 @@ export function virtualMachineController(mgr: Manager, allocator: IpAllocator, w
     const vm = name ? vms.get(`${pod.metadata.namespace}/${name}`) : undefined;
     return vm?.spec.replicas !== undefined ? [keyOf(vm)] : [];
   });
-  controller.watch(mgr.cache.informer<Pod>(Pods), groupOfPod, leaseChanged);
+  controller.watch(mgr.cache.informer<CachedPod>(Pods), groupOfPod, leaseChanged);
   // A Volume or Network becoming ready (or appearing) lets its VMs go on.
   const users = (index: string) => enqueueMapped((o: KubeObject) => vms.indexer.byIndex(index, keyOf(o)).map(keyOf));
   controller.watch(mgr.cache.informer(Volumes), users(volumeIndex));

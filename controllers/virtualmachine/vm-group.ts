@@ -11,7 +11,7 @@ import {
   type VirtualMachineInstance,
   type VirtualMachinePool,
 } from '../../pkg/contracts/kubevirt/index.js';
-import type { Pod } from '../../pkg/kube/core-types.js';
+import type { CachedPod } from '../shared/cached-pod.js';
 import { Pods } from '../../pkg/kube/resources.js';
 import { isControlledBy } from '../../pkg/meta/object.js';
 import type { Cache } from '../../pkg/runtime/cache/cache.js';
@@ -70,7 +70,7 @@ export class VmGroup implements VmShape {
       labels: childLabels('virtualMachine', vm.metadata.name!),
       networks: perMember,
       instances: vm.spec.replicas ?? 0,
-      pods: this.cache.list<Pod>(Pods, { namespace: vm.metadata.namespace, labelSelector: groupSelector(vm) }),
+      pods: this.cache.list<CachedPod>(Pods, { namespace: vm.metadata.namespace, labelSelector: groupSelector(vm) }),
     });
     if (pools.statuses.length) o.networks = pools.statuses;
     if (pools.shortage) o.problems.push(stuck(Stuck.AddressesExhausted, pools.shortage));

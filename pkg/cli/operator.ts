@@ -2,6 +2,7 @@
 // `stratus run` and `stratus up`.
 import type { Logger } from 'winston';
 import { registerControllers } from '../../controllers/index.js';
+import { cachedPods } from '../../controllers/shared/cached-pod.js';
 import type { Clock } from '../../controllers/shared/clock.js';
 import { installStratusCrds } from '../api/install.js';
 import type { ClusterAccess } from '../runtime/client/rest-client.js';
@@ -37,6 +38,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     healthAddress: o.healthAddress,
     leaderElection: o.leaderElection,
     userAgent: 'stratus-controllers',
+    cacheTransforms: [cachedPods],
   });
   if (o.installCrds) await installStratusCrds(manager.client);
   registerControllers(manager, { workers: o.workers, settingsNamespace: o.settingsNamespace, clock: o.clock });

@@ -11,12 +11,19 @@ import { Informer } from './informer.js';
 export const namespaceIndex = 'namespace';
 export const ownerIndex = 'owner-uid';
 
+/** What the cache keeps of each object of a type: the fields its readers use. */
+export interface CacheTransform {
+  type: ResourceType;
+  keep: (obj: KubeObject) => KubeObject;
+}
+
 export interface CacheOptions {
   /** Watch namespaced types in this namespace only. */
   namespace?: string;
   logger?: Logger;
   stallTimeoutMs?: number;
   resyncPeriodMs?: number;
+  transforms?: readonly CacheTransform[];
 }
 
 export interface CacheListOptions {
@@ -62,6 +69,7 @@ export class Cache {
         logger: this.options.logger,
         stallTimeoutMs: this.options.stallTimeoutMs,
         resyncPeriodMs: this.options.resyncPeriodMs,
+        transform: this.options.transforms?.find((t) => t.type.group === type.group && t.type.resource === type.resource)?.keep,
       });
       informer.addIndex(namespaceIndex, (o) => [o.metadata.namespace ?? '']);
       informer.addIndex(ownerIndex, (o) => (o.metadata.ownerReferences ?? []).map((r) => r.uid));

@@ -33,6 +33,8 @@ export interface InformerOptions {
   /** Abort a watch that received nothing (not even a bookmark) for this long; default 90 s. */
   stallTimeoutMs?: number;
   logger?: Logger;
+  /** What of each object to keep (the fields its readers use), before it is cached. */
+  transform?: (obj: KubeObject) => KubeObject;
 }
 
 interface WatchEvent {
@@ -59,6 +61,10 @@ export class Informer<T extends KubeObject = KubeObject> {
   constructor(client: Client, options: InformerOptions) {
     this.client = client;
     this.options = options;
+  }
+
+  private cached(obj: T): T {
+    return toCached((this.options.transform ? this.options.transform(obj) : obj) as T);
   }
 
   get description(): string {
@@ -168,7 +174,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     // cached objects always have them, so comparing with a desired child holds across a relist.
     const typeMeta = { apiVersion: apiVersionOf(this.options.type), kind: this.options.type.kind };
     for (const item of list.items) {
-      const obj = toCached(item.kind ? item : { ...typeMeta, ...item });
+      const obj = this.cached(item.kind ? item : { ...typeMeta, ...item });
       const key = keyOf(obj);
       seen.add(key);
       const old = this.indexer.get(key);
@@ -266,7 +272,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       if (rv) this.resourceVersion = rv;
       return false;
     }
-    const obj = toCached(event.object as T);
+    const obj = this.cached(event.object as T);
     const key = keyOf(obj);
     if (rv) this.resourceVersion = rv;
     if (event.type === 'DELETED') {

@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'winston';
-import { Cache } from '../cache/cache.js';
+import { Cache, type CacheTransform } from '../cache/cache.js';
 import { Client, defaultFieldManager } from '../client/client.js';
 import { RestClient, type ClusterAccess } from '../client/rest-client.js';
 import type { Controller } from '../controller/controller.js';
@@ -35,6 +35,8 @@ export interface ManagerOptions {
   fieldManager?: string;
   userAgent?: string;
   stallTimeoutMs?: number;
+  /** What the cache keeps of some types' objects (pkg/runtime/cache/cache.ts). */
+  cacheTransforms?: readonly CacheTransform[];
 }
 
 export class Manager {
@@ -69,6 +71,7 @@ export class Manager {
       namespace: options.namespace,
       logger: this.log,
       stallTimeoutMs: options.stallTimeoutMs,
+      transforms: options.cacheTransforms,
     });
   }
 
