@@ -5,8 +5,8 @@
 // writes during BENCH_REST_S seconds at rest (default 600 for the largest N,
 // 60 for the others); then a restart of the controllers: the time until
 // every object has been reconciled once, and the writes the restart caused
-// (goal 0); and the RSS of the process after converging, at rest and after
-// the restart (goal <= 150 MB at 10,000). A table of the figures by N ends
+// (goal 0); and the RSS of the process before any object, after
+// converging, at rest and after the restart (goal <= 150 MB at 10,000). A table of the figures by N ends
 // the run, so the cost curve is visible.
 //
 //   npm run bench:scale        BENCH_SIZES=1000 BENCH_REST_S=30 for a quick look
@@ -193,6 +193,7 @@ interface Figures {
   convergeS: number;
   writes: number;
   rssMb: number;
+  emptyRssMb: number;
   restWrites: number;
   restS: number;
   restartS: number;
@@ -213,6 +214,9 @@ async function run(n: number): Promise<Figures> {
       const stratus = new StratusProcess(plane.adminKubeconfigPath);
       await stratus.start();
       try {
+        // The process itself: its caches synced, with nothing to cache yet.
+        const emptyRssMb = stratus.rss().now;
+        report(`${n}: RSS of stratus run, before any object`, emptyRssMb, 'MB', await stratus.memory());
         const objects = [...Array(namespaces).keys()].flatMap((k) => namespaceObjects(`scale-${k}`, k)).slice(0, n);
         const total = new Map(kinds.map(({ type }) => [type, objects.filter((o) => o.kind === type.kind).length]));
         process.stdout.write(`\n${n} objects: ${kinds.map(({ type }) => `${total.get(type)} ${type.kind}s`).join(', ')}, in ${namespaces} namespaces\n`);
@@ -257,7 +261,7 @@ async function run(n: number): Promise<Figures> {
         report(`${n}: controller writes the restart caused`, restartWrites, 'writes', 'in the restart and 10 s after it');
         for (const [what, count] of await stratus.writesBy()) report(`  ${what}`, count, 'writes');
         report(`${n}: RSS of stratus run, after the restart`, restartRssMb, 'MB');
-        return { n, convergeS, writes, rssMb, restWrites, restS, restartS, restartWrites, restartRssMb };
+        return { n, convergeS, writes, rssMb, emptyRssMb, restWrites, restS, restartS, restartWrites, restartRssMb };
       } finally {
         await stratus.stop();
         await sims.stop();
@@ -270,7 +274,7 @@ async function run(n: number): Promise<Figures> {
 
 const figures: Figures[] = [];
 for (const n of sizes) figures.push(await run(n));
-process.stdout.write('\n| objects | all Ready | writes (per object) | RSS converged | writes at rest | restart | writes by restart | RSS after restart |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+process.stdout.write('\n| objects | all Ready | writes (per object) | RSS before any object | RSS converged | writes at rest | restart | writes by restart | RSS after restart |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
 for (const f of figures) {
-  process.stdout.write(`| ${f.n} | ${f.convergeS.toFixed(0)} s | ${f.writes} (${(f.writes / f.n).toFixed(1)}) | ${f.rssMb.toFixed(0)} MB | ${f.restWrites} in ${f.restS} s | ${f.restartS.toFixed(1)} s | ${f.restartWrites} | ${f.restartRssMb.toFixed(0)} MB |\n`);
+  process.stdout.write(`| ${f.n} | ${f.convergeS.toFixed(0)} s | ${f.writes} (${(f.writes / f.n).toFixed(1)}) | ${f.emptyRssMb.toFixed(0)} MB | ${f.rssMb.toFixed(0)} MB | ${f.restWrites} in ${f.restS} s | ${f.restartS.toFixed(1)} s | ${f.restartWrites} | ${f.restartRssMb.toFixed(0)} MB |\n`);
 }
