@@ -19,6 +19,10 @@ export function podInfo(pod: CachedPod): PodInfo {
     phase: pod.status?.phase ?? 'Pending',
     containers: pod.spec.containers.map((c) => ({ name: c.name, requests: c.resources?.requests ?? {} })),
   };
+  // As the HPA counts them: sidecars (init containers that keep running) with the containers, and pod-level requests instead of both.
+  const sidecars = (pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
+  if (sidecars.length) info.sidecarContainers = sidecars.map((c) => ({ name: c.name, requests: c.resources?.requests ?? {} }));
+  if (pod.spec.resources?.requests && Object.keys(pod.spec.resources.requests).length) info.podRequests = pod.spec.resources.requests;
   if (ready) info.ready = { status: ready.status, lastTransitionTime: Date.parse(ready.lastTransitionTime ?? '') || 0 };
   if (pod.status?.startTime) info.startTime = Date.parse(pod.status.startTime);
   if (pod.metadata.deletionTimestamp) info.deleting = true;

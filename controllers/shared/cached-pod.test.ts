@@ -2,7 +2,7 @@ import type { Pod } from '../../pkg/kube/core-types.js';
 import { cachedPod } from './cached-pod.js';
 
 describe('cachedPod', () => {
-  it("keeps metadata and status whole, and of the spec only the containers' names and resources", () => {
+  it("keeps metadata and status whole, and of the spec only the resources of the pod, its containers and init containers", () => {
     const pod: Pod = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -11,6 +11,8 @@ describe('cachedPod', () => {
         nodeName: 'node-1',
         tolerations: [{ key: 'k', operator: 'Exists' }],
         volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
+        resources: { requests: { memory: '1Gi' } },
+        initContainers: [{ name: 'proxy', image: 'envoy', restartPolicy: 'Always', args: ['--v'], resources: { requests: { cpu: '50m' } } }],
         containers: [
           { name: 'app', image: 'nginx', command: ['nginx'], env: [{ name: 'A', value: '1' }], resources: { requests: { cpu: '100m' } } },
           { name: 'sidecar', image: 'envoy' },
@@ -22,7 +24,11 @@ describe('cachedPod', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: pod.metadata,
-      spec: { containers: [{ name: 'app', resources: { requests: { cpu: '100m' } } }, { name: 'sidecar' }] },
+      spec: {
+        containers: [{ name: 'app', resources: { requests: { cpu: '100m' } } }, { name: 'sidecar' }],
+        initContainers: [{ name: 'proxy', restartPolicy: 'Always', resources: { requests: { cpu: '50m' } } }],
+        resources: { requests: { memory: '1Gi' } },
+      },
       status: pod.status,
     });
   });

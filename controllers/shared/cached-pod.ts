@@ -8,15 +8,24 @@ import type { KubeObject } from '../../pkg/meta/object.js';
 import { Pods } from '../../pkg/kube/resources.js';
 import type { CacheTransform } from '../../pkg/runtime/cache/cache.js';
 
-/** Metadata and status whole; of the spec, the containers' names and resources (the Scaler's requests). */
+type CachedContainer = Pick<Container, 'name' | 'resources' | 'restartPolicy'>;
+
+/** Metadata and status whole; of the spec, the resources of the pod and of its containers and sidecars (the Scaler's requests). */
 export interface CachedPod extends KubeObject {
-  spec: { containers: Pick<Container, 'name' | 'resources'>[] };
+  spec: { containers: CachedContainer[]; initContainers?: CachedContainer[]; resources?: Pod['spec']['resources'] };
   status?: PodStatus;
 }
 
+function cachedContainer({ name, resources, restartPolicy }: Container): CachedContainer {
+  return { name, ...(resources ? { resources } : {}), ...(restartPolicy ? { restartPolicy } : {}) };
+}
+
 export function cachedPod(pod: Pod): CachedPod {
-  const containers = pod.spec.containers.map(({ name, resources }) => (resources ? { name, resources } : { name }));
-  return { ...pod, spec: { containers } };
+  const { containers, initContainers, resources } = pod.spec;
+  return {
+    ...pod,
+    spec: { containers: containers.map(cachedContainer), ...(initContainers ? { initContainers: initContainers.map(cachedContainer) } : {}), ...(resources ? { resources } : {}) },
+  };
 }
 
 export const cachedPods: CacheTransform = { type: Pods, keep: (o) => cachedPod(o as Pod) };

@@ -36,6 +36,8 @@ export interface Container {
   livenessProbe?: Probe;
   startupProbe?: Probe;
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+  /** Init containers only: Always makes one a sidecar. */
+  restartPolicy?: 'Always';
 }
 
 export interface Toleration {
@@ -80,6 +82,8 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   volumes?: PodVolume[];
   hostname?: string;
+  /** Pod-level resources (PodLevelResources, beta and on by default since 1.34). */
+  resources?: ResourceRequirements;
 }
 
 export interface ContainerState {
