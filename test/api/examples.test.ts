@@ -1,6 +1,7 @@
 // Every example passes `stratus validate` and a server dry run, and the
 // CRDs explain their fields.
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../../pkg/util/package-root.js';
@@ -22,11 +23,14 @@ it('rejects an invalid manifest with exit code 1 and the field path', async () =
 });
 
 it('is accepted by the apiserver (server-side dry run)', async () => {
-  // A dry run creates nothing, so the examples' namespaces must exist for real.
+  // A dry run creates nothing, so the examples' namespaces must exist for real: namespaces of their own,
+  // since test/cli/sync.test.ts applies the examples for real (its objects get finalizers at admission).
   const namespaces = ['demo-vm', 'demo-app', 'tenant-a', 'demo-group', 'demo-zero', 'demo-url', 'demo-day2'];
-  for (const n of namespaces) await kubectl(['create', 'namespace', n]);
-  const r = await kubectl(['apply', '--server-side', '--dry-run=server', '-f', examples]);
-  await kubectl(['delete', 'namespace', '--wait=false', ...namespaces]);
+  const own = new RegExp(`\\b(${namespaces.join('|')})\\b`, 'g');
+  const manifests = readdirSync(examples).filter((f) => f.endsWith('.yaml')).sort().map((f) => readFileSync(join(examples, f), 'utf8').replace(own, 'dry-$1'));
+  for (const n of namespaces) await kubectl(['create', 'namespace', `dry-${n}`]);
+  const r = await kubectl(['apply', '--server-side', '--dry-run=server', '-f', '-'], manifests.join('\n---\n'));
+  await kubectl(['delete', 'namespace', '--wait=false', ...namespaces.map((n) => `dry-${n}`)]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('virtualmachine.stratus.dev/web-1 serverside-applied (server dry run)');

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigMaps, Namespaces, Secrets } from '../../pkg/kube/resources.js';
-import { Apps, Scalers, VirtualMachines } from '../../pkg/api/resources.js';
+import { Apps, DiskImages, Networks, Scalers, Snapshots, VirtualMachines, Volumes } from '../../pkg/api/resources.js';
 import type { Client } from '../../pkg/runtime/client/client.js';
 import { packageRoot } from '../../pkg/util/package-root.js';
 import { eventually, kubeconfigPath, kubectl, testClient } from '../support/kube.js';
 
 const run = promisify(execFile);
 const stratus = join(packageRoot(), 'bin', 'stratus.js');
-const exampleNamespaces = ['demo-vm', 'demo-app', 'tenant-a', 'demo-group', 'demo-zero'];
+const exampleNamespaces = ['demo-vm', 'demo-app', 'tenant-a', 'demo-group', 'demo-zero', 'demo-url', 'demo-day2'];
 let client: Client;
 let folder: string;
 let watcher: ChildProcess | undefined;
@@ -37,7 +37,15 @@ beforeAll(() => {
 afterAll(async () => {
   watcher?.kill('SIGTERM');
   rmSync(folder, { recursive: true, force: true });
-  for (const ns of exampleNamespaces) await client.deleteIfExists(Namespaces, undefined, ns);
+  // Admission gave the examples' Volumes, Networks, Snapshots and DiskImages their finalizers, and no controller runs here to release them.
+  for (const ns of exampleNamespaces) {
+    for (const type of [Volumes, Networks, Snapshots, DiskImages]) {
+      for (const o of (await client.list(type, { namespace: ns })).items) await client.patch(type, ns, o.metadata.name!, { merge: { metadata: { finalizers: null } } });
+    }
+    await client.deleteIfExists(Namespaces, undefined, ns);
+  }
+  // Gone before the file ends: test/api/examples.test.ts makes namespaces of the same names.
+  for (const ns of exampleNamespaces) await eventually(async () => !(await client.tryGet(Namespaces, undefined, ns)), 60_000, `namespace ${ns} gone`);
   client.rest.close();
 });
 
