@@ -34,9 +34,9 @@ export async function installAdmissionPolicies(client: Client, objects: KubeObje
  * they would do is left to the controllers. They have no status to wait for.
  */
 export async function installMutatingPolicies(client: Client, objects: KubeObject[]): Promise<void> {
-  const typeOf = (o: KubeObject) => (o.kind === 'MutatingAdmissionPolicy' ? MutatingAdmissionPolicies : MutatingAdmissionPolicyBindings);
+  const mutatingTypeOf = (o: KubeObject) => (o.kind === 'MutatingAdmissionPolicy' ? MutatingAdmissionPolicies : MutatingAdmissionPolicyBindings);
   try {
-    await Promise.all(objects.map((o) => client.apply(typeOf(o), o, { force: true })));
+    await Promise.all(objects.map((o) => client.apply(mutatingTypeOf(o), o, { force: true })));
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
