@@ -6,8 +6,8 @@
 // 60 for the others); then a restart of the controllers: the time until
 // every object has been reconciled once, and the writes the restart caused
 // (goal 0); and the RSS of the process before any object, after
-// converging, at rest and after the restart (goal <= 150 MB at 10,000). A table of the figures by N ends
-// the run, so the cost curve is visible.
+// converging, at rest and after the restart (goal <= 150 MB at 10,000).
+// A table of the figures by N ends the run, so the cost curve is visible.
 //
 //   npm run bench:scale        BENCH_SIZES=1000 BENCH_REST_S=30 for a quick look
 //

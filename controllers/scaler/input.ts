@@ -12,16 +12,20 @@ export function warmupMs(scaler: Scaler): number {
   return s * 1000;
 }
 
+function containerInfo(c: CachedPod['spec']['containers'][number]): PodInfo['containers'][number] {
+  return { name: c.name, requests: c.resources?.requests ?? {} };
+}
+
 export function podInfo(pod: CachedPod): PodInfo {
   const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
   const info: PodInfo = {
     name: pod.metadata.name!,
     phase: pod.status?.phase ?? 'Pending',
-    containers: pod.spec.containers.map((c) => ({ name: c.name, requests: c.resources?.requests ?? {} })),
+    containers: pod.spec.containers.map(containerInfo),
   };
   // As the HPA counts them: sidecars (init containers that keep running) with the containers, and pod-level requests instead of both.
   const sidecars = (pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
-  if (sidecars.length) info.sidecarContainers = sidecars.map((c) => ({ name: c.name, requests: c.resources?.requests ?? {} }));
+  if (sidecars.length) info.sidecarContainers = sidecars.map(containerInfo);
   if (pod.spec.resources?.requests && Object.keys(pod.spec.resources.requests).length) info.podRequests = pod.spec.resources.requests;
   if (ready) info.ready = { status: ready.status, lastTransitionTime: Date.parse(ready.lastTransitionTime ?? '') || 0 };
   if (pod.status?.startTime) info.startTime = Date.parse(pod.status.startTime);

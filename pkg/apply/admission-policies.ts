@@ -5,10 +5,17 @@
 import { isNotFound } from '../runtime/client/api-error.js';
 import type { Client } from '../runtime/client/client.js';
 import type { KubeObject } from '../meta/object.js';
+import type { ResourceType } from '../meta/resource.js';
 import { sleep } from '../util/sleep.js';
 import { MutatingAdmissionPolicies, MutatingAdmissionPolicyBindings, ValidatingAdmissionPolicies, ValidatingAdmissionPolicyBindings } from '../kube/resources.js';
 
-const typeOf = (o: KubeObject) => (o.kind === 'ValidatingAdmissionPolicy' ? ValidatingAdmissionPolicies : ValidatingAdmissionPolicyBindings);
+const types: Record<string, ResourceType> = {
+  ValidatingAdmissionPolicy: ValidatingAdmissionPolicies,
+  ValidatingAdmissionPolicyBinding: ValidatingAdmissionPolicyBindings,
+  MutatingAdmissionPolicy: MutatingAdmissionPolicies,
+  MutatingAdmissionPolicyBinding: MutatingAdmissionPolicyBindings,
+};
+const typeOf = (o: KubeObject): ResourceType => types[o.kind!]!;
 
 export async function installAdmissionPolicies(client: Client, objects: KubeObject[], timeoutMs = 30_000): Promise<void> {
   await Promise.all(objects.map((o) => client.apply(typeOf(o), o, { force: true })));
@@ -34,9 +41,8 @@ export async function installAdmissionPolicies(client: Client, objects: KubeObje
  * they would do is left to the controllers. They have no status to wait for.
  */
 export async function installMutatingPolicies(client: Client, objects: KubeObject[]): Promise<void> {
-  const mutatingTypeOf = (o: KubeObject) => (o.kind === 'MutatingAdmissionPolicy' ? MutatingAdmissionPolicies : MutatingAdmissionPolicyBindings);
   try {
-    await Promise.all(objects.map((o) => client.apply(mutatingTypeOf(o), o, { force: true })));
+    await Promise.all(objects.map((o) => client.apply(typeOf(o), o, { force: true })));
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }

@@ -65,6 +65,11 @@ function entries<T>(list: unknown, field: string): { name: string; value: T }[] 
   return (Array.isArray(list) ? list : []).flatMap((e: Record<string, unknown>) => (e && typeof e.name === 'string' && e[field] ? [{ name: e.name, value: e[field] as T }] : []));
 }
 
+/** The first file to name an entry wins. */
+function addNew<T>(into: Map<string, T>, list: { name: string; value: T }[], fix: (value: T) => T): void {
+  for (const { name, value } of list) if (!into.has(name)) into.set(name, fix(value));
+}
+
 function merge(files: string[]): Merged {
   const merged: Merged = { clusters: new Map(), users: new Map(), contexts: new Map() };
   for (const file of files) {
@@ -76,9 +81,9 @@ function merge(files: string[]): Merged {
     }
     const dir = dirname(file);
     merged.currentContext ??= (doc['current-context'] as string | undefined) || undefined;
-    for (const { name, value } of entries<Cluster>(doc.clusters, 'cluster')) if (!merged.clusters.has(name)) merged.clusters.set(name, resolvePaths(value, ['certificate-authority'], dir));
-    for (const { name, value } of entries<User>(doc.users, 'user')) if (!merged.users.has(name)) merged.users.set(name, resolvePaths(value, ['client-certificate', 'client-key', 'tokenFile'], dir));
-    for (const { name, value } of entries<{ cluster: string; user: string }>(doc.contexts, 'context')) if (!merged.contexts.has(name)) merged.contexts.set(name, value);
+    addNew(merged.clusters, entries<Cluster>(doc.clusters, 'cluster'), (c) => resolvePaths(c, ['certificate-authority'], dir));
+    addNew(merged.users, entries<User>(doc.users, 'user'), (u) => resolvePaths(u, ['client-certificate', 'client-key', 'tokenFile'], dir));
+    addNew(merged.contexts, entries<{ cluster: string; user: string }>(doc.contexts, 'context'), (c) => c);
   }
   return merged;
 }

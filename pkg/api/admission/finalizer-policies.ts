@@ -6,8 +6,7 @@ import { finalizerOfKind } from '../finalizers.js';
 import { group } from '../schema/common.js';
 import { kinds } from '../schema/index.js';
 import type { KubeObject } from '../../meta/object.js';
-
-const labels = { 'app.kubernetes.io/part-of': 'stratus' };
+import { policyMetadata } from './validating-policy.js';
 
 export function finalizerPolicies(): KubeObject[] {
   return kinds.flatMap((def) => {
@@ -17,7 +16,7 @@ export function finalizerPolicies(): KubeObject[] {
     const policy: KubeObject = {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'MutatingAdmissionPolicy',
-      metadata: { name, labels, annotations: { 'stratus.dev/description': `A new ${def.kind} carries ${finalizer} from the start.` } },
+      metadata: policyMetadata(name, `A new ${def.kind} carries ${finalizer} from the start.`),
       spec: {
         // A policy that cannot run must not refuse the object: the controller adds the finalizer then.
         failurePolicy: 'Ignore',
@@ -30,7 +29,7 @@ export function finalizerPolicies(): KubeObject[] {
     const binding: KubeObject = {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'MutatingAdmissionPolicyBinding',
-      metadata: { name, labels },
+      metadata: policyMetadata(name),
       spec: { policyName: name },
     };
     return [policy, binding];

@@ -32,12 +32,17 @@ export interface PolicySpec {
 
 const labels = { 'app.kubernetes.io/part-of': 'stratus' };
 
+/** The metadata of an admission policy (with its description) or of its binding (without). */
+export function policyMetadata(name: string, description?: string): KubeObject['metadata'] {
+  return description ? { name, labels, annotations: { 'stratus.dev/description': description } } : { name, labels };
+}
+
 /** The policy and its binding (same name), denying what fails. */
 export function validatingPolicy(name: string, spec: PolicySpec): KubeObject[] {
   const policy: KubeObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicy',
-    metadata: { name, labels, annotations: { 'stratus.dev/description': spec.description } },
+    metadata: policyMetadata(name, spec.description),
     spec: {
       failurePolicy: 'Fail',
       ...(spec.params ? { paramKind: { apiVersion: 'v1', kind: 'ConfigMap' } } : {}),
@@ -52,7 +57,7 @@ export function validatingPolicy(name: string, spec: PolicySpec): KubeObject[] {
   const binding: KubeObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicyBinding',
-    metadata: { name, labels },
+    metadata: policyMetadata(name),
     spec: {
       policyName: name,
       validationActions: ['Deny'],
