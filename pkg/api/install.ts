@@ -1,13 +1,15 @@
 // Installs Stratus's CRDs (from crds/), waits until they are served, and
-// installs the admission policies that go with them (crds/admission/, and
-// crds/admission/mutating/ where the cluster serves those).
+// installs the admission policies that go with them: crds/admission/, and
+// crds/admission/mutating/ where the cluster serves those, waiting until
+// they are in effect.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { Client } from '../runtime/client/client.js';
-import { installAdmissionPolicies, installMutatingPolicies } from '../apply/admission-policies.js';
+import { installAdmissionPolicies, installMutatingPolicies, waitForFinalizerPolicies } from '../apply/admission-policies.js';
 import { installCrds } from '../apply/crds.js';
 import type { KubeObject } from '../meta/object.js';
+import { finalizerProbes } from './admission/finalizer-probes.js';
 import { packageRoot } from '../util/package-root.js';
 
 export function stratusCrds(): KubeObject[] {
@@ -39,5 +41,5 @@ export function stratusMutatingPolicies(): KubeObject[] {
 export async function installStratusCrds(client: Client): Promise<void> {
   await installCrds(client, stratusCrds());
   await installAdmissionPolicies(client, stratusAdmissionPolicies());
-  await installMutatingPolicies(client, stratusMutatingPolicies());
+  if (await installMutatingPolicies(client, stratusMutatingPolicies())) await waitForFinalizerPolicies(client, finalizerProbes('default'));
 }

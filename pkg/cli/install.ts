@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { finalizerProbes } from '../api/admission/finalizer-probes.js';
 import { stratusAdmissionPolicies, stratusCrds, stratusMutatingPolicies } from '../api/install.js';
 import { parseManifests } from '../api/manifests.js';
 import { applyObject, applyOrder, resolve } from '../apply/apply.js';
+import { waitForFinalizerPolicies } from '../apply/admission-policies.js';
 import { waitForCrdsEstablished } from '../apply/crds.js';
 import { CustomResourceDefinitions } from '../kube/resources.js';
 import { isNotFound, type ApiError } from '../runtime/client/api-error.js';
@@ -79,6 +81,10 @@ export const installCommand: Command = {
         for (const obj of stratusMutatingPolicies()) {
           const { type } = await applyObject(client, mapper, obj, { fieldManager, force: true, dryRun });
           process.stdout.write(`${type.resource}/${obj.metadata.name} ${dryRun ? 'checked (dry run)' : 'applied'}\n`);
+        }
+        if (!dryRun) {
+          await waitForFinalizerPolicies(client, finalizerProbes('default'));
+          process.stdout.write('finalizer policies in effect\n');
         }
       } catch (err) {
         if (!(err instanceof NoKindMatchError)) throw err;
