@@ -3,7 +3,6 @@
 // warning: a policy that does not compile would refuse every request.
 // MutatingAdmissionPolicies are applied where the cluster serves them, and
 // waited for until they are in effect.
-import type { FinalizerProbe } from '../api/admission/finalizer-probes.js';
 import { ApiError, isNotFound } from '../runtime/client/api-error.js';
 import type { Client } from '../runtime/client/client.js';
 import type { KubeObject } from '../meta/object.js';
@@ -50,6 +49,13 @@ export async function installMutatingPolicies(client: Client, objects: KubeObjec
     if (!isNotFound(err)) throw err;
     return false;
   }
+}
+
+/** An object to create in a server dry run, and the finalizer a policy should put on it. */
+export interface FinalizerProbe {
+  type: ResourceType;
+  object: KubeObject;
+  finalizer: string;
 }
 
 /**

@@ -5,14 +5,8 @@
 import { finalizerOfKind } from '../finalizers.js';
 import { DiskImages, Networks, Snapshots, Volumes } from '../resources.js';
 import { apiVersion } from '../schema/common.js';
-import type { KubeObject } from '../../meta/object.js';
+import type { FinalizerProbe } from '../../apply/admission-policies.js';
 import type { ResourceType } from '../../meta/resource.js';
-
-export interface FinalizerProbe {
-  type: ResourceType;
-  object: KubeObject;
-  finalizer: string;
-}
 
 const probeSpecs: Record<string, { type: ResourceType; spec: object }> = {
   Volume: { type: Volumes, spec: { size: '1Gi' } },
