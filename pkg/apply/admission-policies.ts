@@ -3,7 +3,7 @@
 // warning: a policy that does not compile would refuse every request.
 // MutatingAdmissionPolicies are applied where the cluster serves them, and
 // waited for until they are in effect.
-import { ApiError, isNotFound } from '../runtime/client/api-error.js';
+import { isNotFound, isServiceUnavailable } from '../runtime/client/api-error.js';
 import type { Client } from '../runtime/client/client.js';
 import type { KubeObject } from '../meta/object.js';
 import type { ResourceType } from '../meta/resource.js';
@@ -78,8 +78,8 @@ export async function waitForFinalizerPolicies(client: Client, probes: Finalizer
           if (created.metadata.finalizers?.includes(finalizer)) return;
           seen = `a new ${type.kind} does not carry ${finalizer} yet`;
         } catch (err) {
-          if (!(err instanceof ApiError && err.status === 503)) throw new Error(`checking that a new ${type.kind} gets ${finalizer}: ${(err as Error).message}`);
-          seen = err.message;
+          if (!isServiceUnavailable(err)) throw new Error(`checking that a new ${type.kind} gets ${finalizer}: ${(err as Error).message}`);
+          seen = (err as Error).message;
         }
         if (Date.now() > deadline) throw new Error(`finalizer policy for ${type.resource} not in effect after ${timeoutMs / 1000}s: ${seen}`);
         await sleep(250);

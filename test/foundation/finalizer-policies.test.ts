@@ -4,6 +4,7 @@
 // A kind of a group of its own is new to this apiserver, as Stratus's kinds
 // are on the first install.
 import { randomBytes } from 'node:crypto';
+import { finalizerPolicy } from '../../pkg/api/admission/finalizer-policies.js';
 import { installMutatingPolicies, waitForFinalizerPolicies } from '../../pkg/apply/admission-policies.js';
 import { installCrds } from '../../pkg/apply/crds.js';
 import { CustomResourceDefinitions, MutatingAdmissionPolicies, MutatingAdmissionPolicyBindings } from '../../pkg/kube/resources.js';
@@ -15,7 +16,6 @@ import { createNamespace, deleteNamespace, testClient } from '../support/kube.js
 const group = `g${randomBytes(4).toString('hex')}.test.stratus.dev`;
 const Gadgets = resourceType(group, 'v1', 'gadgets', 'Gadget');
 const finalizer = 'test.stratus.dev/hold';
-const policyName = `${group}-gadgets-finalizer`;
 
 const crd: KubeObject = {
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -28,20 +28,7 @@ const crd: KubeObject = {
     versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'string' } } } } } } }],
   },
 };
-const policies: KubeObject[] = [
-  {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingAdmissionPolicy',
-    metadata: { name: policyName },
-    spec: {
-      failurePolicy: 'Ignore',
-      reinvocationPolicy: 'Never',
-      matchConstraints: { resourceRules: [{ apiGroups: [group], apiVersions: ['*'], operations: ['CREATE'], resources: ['gadgets'] }] },
-      mutations: [{ patchType: 'ApplyConfiguration', applyConfiguration: { expression: `Object{metadata: Object.metadata{finalizers: ["${finalizer}"]}}` } }],
-    },
-  },
-  { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingAdmissionPolicyBinding', metadata: { name: policyName }, spec: { policyName } },
-];
+const policies = finalizerPolicy(group, 'gadgets', 'Gadget', finalizer);
 const gadget = (namespace: string, name?: string): KubeObject => ({
   apiVersion: `${group}/v1`,
   kind: 'Gadget',
@@ -59,8 +46,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await client.patch(Gadgets, ns, 'first', { merge: { metadata: { finalizers: null } } }).catch(() => undefined);
   await deleteNamespace(client, ns);
-  await client.deleteIfExists(MutatingAdmissionPolicyBindings, undefined, policyName);
-  await client.deleteIfExists(MutatingAdmissionPolicies, undefined, policyName);
+  await client.deleteIfExists(MutatingAdmissionPolicyBindings, undefined, policies[1]!.metadata.name!);
+  await client.deleteIfExists(MutatingAdmissionPolicies, undefined, policies[0]!.metadata.name!);
   await client.deleteIfExists(CustomResourceDefinitions, undefined, crd.metadata.name!);
   client.rest.close();
 });

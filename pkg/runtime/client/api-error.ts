@@ -45,6 +45,7 @@ export const isAlreadyExists = (err: unknown): boolean =>
   err instanceof ApiError && err.status === 409 && err.reason === 'AlreadyExists';
 export const isGone = (err: unknown): boolean => hasStatus(err, 410);
 export const isInvalid = (err: unknown): boolean => hasStatus(err, 422);
+export const isServiceUnavailable = (err: unknown): boolean => hasStatus(err, 503);
 
 /** A create refused because its namespace is being deleted: nothing to retry. */
 export const isNamespaceTerminating = (err: unknown): boolean =>
